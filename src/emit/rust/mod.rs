@@ -1,0 +1,1 @@
+//! The Rust emitter (server types, handler traits, router).

@@ -1,0 +1,1 @@
+//! The TypeScript emitter (schema.ts, api.ts, client.ts, index.ts).

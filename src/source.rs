@@ -1,0 +1,136 @@
+//! Source text, byte spans, and the line index that turns offsets into
+//! line/column pairs for diagnostics.
+
+use std::sync::Arc;
+
+/// A half-open byte range `start..end` into one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.len()).into()
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters, as editors
+/// and the JSON diagnostics format count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One schema file: its display name, its text and where its lines start.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    name: Arc<str>,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(memchr_newlines(&text))
+            .collect::<Vec<_>>();
+        SourceFile {
+            name: Arc::from(name.into()),
+            text: Arc::from(text),
+            line_starts: Arc::from(line_starts),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[span.start..span.end]
+    }
+
+    /// Line and character column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line];
+        let mut char_start = offset;
+        while !self.text.is_char_boundary(char_start) {
+            char_start -= 1;
+        }
+        let column = self.text[line_start..char_start].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of a 1-based line and a 0-based character column.
+    pub fn offset_of(&self, line: usize, char_column: usize) -> usize {
+        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[line_start..];
+        rest.char_indices()
+            .nth(char_column)
+            .map(|(i, _)| line_start + i)
+            .unwrap_or(self.text.len())
+    }
+
+    /// A miette source that owns a cheap clone of this file.
+    pub fn named_source(&self) -> miette::NamedSource<String> {
+        miette::NamedSource::new(self.name.to_string(), self.text.to_string())
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let file = SourceFile::new("s.yaml", "ab\ncé: x\n");
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
+        // `:` follows the two-byte `é`, so it is byte 6 but column 3.
+        assert_eq!(file.line_col(6), LineCol { line: 2, column: 3 });
+        assert_eq!(file.offset_of(2, 2), 6);
+    }
+}
