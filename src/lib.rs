@@ -4,3 +4,7 @@
 pub mod emit;
 pub mod ir;
 pub mod source;
+pub mod diagnostics;
+pub mod yaml;
+mod suggest;
+pub mod syntax;

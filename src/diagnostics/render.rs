@@ -1,0 +1,219 @@
+//! Rendering diagnostics for people (miette), for tools (JSON) and for
+//! GitHub Actions (workflow annotations).
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use serde::Serialize;
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// How human-readable output looks.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Style {
+    /// Stable output for tests and logs: no colour, 80 columns.
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: 80,
+    };
+}
+
+/// Renders every diagnostic with its source excerpt, as `check` prints them.
+pub fn human(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let view = MietteView { diagnostic, file };
+        // Writing into a String cannot fail.
+        let _ = handler.render_report(&mut out, &view);
+    }
+    out
+}
+
+/// A one-line summary such as `2 errors, 1 warning`.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+/// One entry of `check --format json`, as SPEC §2 pins it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonDiagnostic<'a> {
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub message: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub help: Option<&'a str>,
+}
+
+pub fn json_entries<'a>(
+    diagnostics: &'a [Diagnostic],
+    file: &'a SourceFile,
+) -> Vec<JsonDiagnostic<'a>> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let start = file.line_col(d.span.start);
+            let end = file.line_col(d.span.end);
+            JsonDiagnostic {
+                severity: d.severity.as_str(),
+                code: d.code.as_str(),
+                message: &d.message,
+                file: file.name(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                help: d.help.as_deref(),
+            }
+        })
+        .collect()
+}
+
+/// The JSON array of `check --format json`, pretty-printed, with a newline.
+pub fn json(diagnostics: &[Diagnostic], file: &SourceFile) -> String {
+    let mut text = serde_json::to_string_pretty(&json_entries(diagnostics, file))
+        .expect("diagnostics serialize to JSON");
+    text.push('\n');
+    text
+}
+
+/// GitHub Actions workflow commands, one line per diagnostic.
+pub fn github(diagnostics: &[Diagnostic], file: &SourceFile) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let start = file.line_col(d.span.start);
+        let end = file.line_col(d.span.end);
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(file.name()),
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            escape_property(d.code.as_str()),
+            escape_data(&message),
+        ));
+    }
+    out
+}
+
+// GitHub's workflow command syntax reserves these characters; see the
+// `toolkit/packages/core` escaping rules.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Presents one of our diagnostics to miette's renderer.
+struct MietteView<'a> {
+    diagnostic: &'a Diagnostic,
+    file: &'a SourceFile,
+}
+
+impl fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.file)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let d = self.diagnostic;
+        let label = (!d.label.is_empty()).then(|| d.label.clone());
+        let primary = LabeledSpan::new_primary_with_span(label, d.span);
+        let related = d
+            .related
+            .iter()
+            .map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text()
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name().to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}

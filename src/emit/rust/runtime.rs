@@ -1,0 +1,57 @@
+//! Every item of `schemabridge_runtime` that generated code names, in one
+//! place, so the contract with the runtime crate can be read off this file.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// serde `with` module encoding int64 as `{"$int64": "…"}` and bytes as
+/// `{"$bytes": "…"}`, for any nesting of `Option`, `Vec`, `BTreeMap` and
+/// `Box` around them (the runtime's `Wire` trait).
+pub const WIRE: &str = "::schemabridge_runtime::__private::wire";
+
+/// serde `with` module for an optional field whose type admits null:
+/// `serialize<T: Serialize>(&Option<T>)` writes the inner value (the field
+/// is skipped when `None`), `deserialize<T: Deserialize>() -> Option<T>`
+/// wraps whatever is present in `Some`, so a present `null` stays distinct
+/// from an absent field.
+pub const DOUBLE_OPTION: &str = "::schemabridge_runtime::__private::double_option";
+
+/// As [`DOUBLE_OPTION`], with `T: Wire` encoded through [`WIRE`].
+pub const DOUBLE_OPTION_WIRE: &str = "::schemabridge_runtime::__private::double_option_wire";
+
+/// `Id<T>`: the id of a document of the table whose fields type is `T`.
+pub fn id() -> TokenStream {
+    quote!(::schemabridge_runtime::Id)
+}
+
+pub fn api_error() -> TokenStream {
+    quote!(::schemabridge_runtime::ApiError)
+}
+
+/// The context a handler of this kind receives.
+pub fn ctx(kind: crate::ir::FunctionKind) -> TokenStream {
+    use crate::ir::FunctionKind;
+    match kind {
+        FunctionKind::Query => quote!(::schemabridge_runtime::QueryCtx),
+        FunctionKind::Mutation => quote!(::schemabridge_runtime::MutationCtx),
+        FunctionKind::Action => quote!(::schemabridge_runtime::ActionCtx),
+    }
+}
+
+/// axum's `Router`, through the runtime's re-export so the user's crate
+/// needs no axum dependency of its own.
+pub fn router() -> TokenStream {
+    quote!(::schemabridge_runtime::axum::Router)
+}
+
+/// Builds the router: `new(state, fingerprint)`, then one
+/// `query`/`mutation`/`action(module, function, handler)` per function,
+/// then `finish()`.
+pub fn router_builder() -> TokenStream {
+    quote!(::schemabridge_runtime::__private::RouterBuilder)
+}
+
+/// Wraps a handler's result so it serializes through [`WIRE`].
+pub fn encoded() -> TokenStream {
+    quote!(::schemabridge_runtime::__private::wire::Encoded)
+}
