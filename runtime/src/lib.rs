@@ -15,6 +15,17 @@
 //! generated code needs no axum dependency of its own, and the versions can
 //! never disagree.
 //!
+//! # Errors on the wire
+//!
+//! A failed call answers `{"error": {"code", "message", "path"?}}` (see
+//! [`ApiError`]). For `invalid_args` the `path` is written as JavaScript
+//! would reach the bad value: identifier keys joined with `.`, indices as
+//! `[n]`, other keys as a JSON string in brackets, e.g.
+//! `preferences.timezone`, `items[2].name`, `tags["a b"]`. It is left out
+//! when the whole arguments object is at fault (malformed JSON, not an
+//! object). Inside a union serde buffers the value before trying each
+//! member, so a path ends at the union.
+//!
 //! # Example
 //!
 //! What generated code and a handler implementation look like together,
@@ -74,7 +85,10 @@ mod ctx;
 mod error;
 mod id;
 
+// The folder is `private/`; the module is `__private` so that no user
+// mistakes it for API (the serde and cxx convention).
 #[doc(hidden)]
+#[path = "private/mod.rs"]
 pub mod __private;
 
 pub use ctx::{ActionCtx, MutationCtx, QueryCtx};

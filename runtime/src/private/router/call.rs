@@ -59,7 +59,8 @@ where
                 .with_status(rejection.status().as_u16())
         })?;
     let args = args::parse(&body)?;
-    let value = CatchPanic::new(handler(state, context(headers), args)).await?;
+    // The outer `?` is a panic, the inner one the handler's own error.
+    let value = CatchPanic::new(handler(state, context(headers), args)).await??;
     encode(&value)
 }
 

@@ -97,7 +97,10 @@ mod tests {
         let key = |k: &str| Step::Key(k.to_owned());
         assert_eq!(path(vec![]), "");
         assert_eq!(path(vec![key("a"), key("b")]), "a.b");
-        assert_eq!(path(vec![key("items"), Step::Index(2), key("name")]), "items[2].name");
+        assert_eq!(
+            path(vec![key("items"), Step::Index(2), key("name")]),
+            "items[2].name"
+        );
         assert_eq!(path(vec![Step::Index(0), key("x")]), "[0].x");
         assert_eq!(path(vec![key("tags"), key("a b")]), r#"tags["a b"]"#);
         assert_eq!(path(vec![key("first-name")]), r#"["first-name"]"#);

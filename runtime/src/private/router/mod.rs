@@ -50,7 +50,12 @@ where
     }
 
     /// Serves the query `module.function` with `handler`.
-    pub fn query<F, Fut, A, R>(self, module: &'static str, function: &'static str, handler: F) -> Self
+    pub fn query<F, Fut, A, R>(
+        self,
+        module: &'static str,
+        function: &'static str,
+        handler: F,
+    ) -> Self
     where
         F: Fn(S, QueryCtx, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
@@ -77,7 +82,12 @@ where
     }
 
     /// Serves the action `module.function` with `handler`.
-    pub fn action<F, Fut, A, R>(self, module: &'static str, function: &'static str, handler: F) -> Self
+    pub fn action<F, Fut, A, R>(
+        self,
+        module: &'static str,
+        function: &'static str,
+        handler: F,
+    ) -> Self
     where
         F: Fn(S, ActionCtx, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
@@ -116,9 +126,7 @@ where
         let state = self.state.clone();
         let endpoint = move |request: Request| call::serve(request, state, context, handler);
         let path = format!("/api/{module}/{function}");
-        self.router = self
-            .router
-            .route(&path, post(endpoint).fallback(not_found));
+        self.router = self.router.route(&path, post(endpoint).fallback(not_found));
         self
     }
 }

@@ -45,10 +45,16 @@ mod tests {
         assert_eq!(parse("9223372036854775807"), Ok(i64::MAX));
         assert_eq!(parse("007"), Ok(7));
         for bad in ["", "-", "+1", " 1", "1 ", "1e3", "0x10", "1.0", "--1"] {
-            assert!(parse(bad).unwrap_err().contains("decimal integer"), "{bad:?}");
+            assert!(
+                parse(bad).unwrap_err().contains("decimal integer"),
+                "{bad:?}"
+            );
         }
         for bad in ["9223372036854775808", "-9223372036854775809"] {
-            assert!(parse(bad).unwrap_err().contains("out of the range"), "{bad:?}");
+            assert!(
+                parse(bad).unwrap_err().contains("out of the range"),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -72,7 +72,7 @@ impl<'de, T> Visitor<'de> for Tagged<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.shape.fmt(f)
+        write!(f, "{}", self.shape)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
@@ -138,7 +138,7 @@ impl<T> Visitor<'_> for Text<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.shape.fmt(f)
+        write!(f, "{}", self.0.shape)
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {

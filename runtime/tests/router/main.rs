@@ -1,0 +1,81 @@
+//! The router serving SPEC §3, driven in-process through `tower::ServiceExt`.
+
+mod app;
+mod args;
+mod generated;
+mod responses;
+
+use schemabridge_runtime::axum::body::{to_bytes, Body};
+use schemabridge_runtime::axum::http::{HeaderMap, Method, Request, StatusCode};
+use schemabridge_runtime::axum::Router;
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+/// What a call answered.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// Asserts an error answer and returns its `error` object.
+    #[track_caller]
+    pub fn error(&self, status: u16, code: &str) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        let error = &self.body["error"];
+        assert_eq!(error["code"], code, "{}", self.body);
+        error
+    }
+
+    /// Asserts an `invalid_args` answer at `path`, whose message contains `message`.
+    #[track_caller]
+    pub fn invalid_at(&self, path: Option<&str>, message: &str) {
+        let error = self.error(400, "invalid_args");
+        assert_eq!(error["path"].as_str(), path, "{}", self.body);
+        let text = error["message"].as_str().unwrap();
+        assert!(text.contains(message), "{text:?} lacks {message:?}");
+    }
+}
+
+/// Sends one request to the test app's router.
+pub async fn send(
+    router: Router,
+    method: Method,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(Body::from(body.to_owned())).unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {bytes:?}"))
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// POSTs `body` to `/api/users/{function}` of a fresh app.
+pub async fn call(function: &str, body: &str) -> Answer {
+    let router = generated::router(app::App::default());
+    send(
+        router,
+        Method::POST,
+        &format!("/api/users/{function}"),
+        body,
+        &[],
+    )
+    .await
+}
