@@ -1,10 +1,99 @@
 //! schemabridge: one YAML schema in; Rust server code and TypeScript client
 //! bindings out, aligned end to end.
+//!
+//! The pipeline: [`yaml`] reads the file keeping a span on every node,
+//! [`syntax`] turns nodes into a syntax tree, [`check`] resolves it into the
+//! model of [`ir`], and the emitters in [`emit`] print that model.
 
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod dump;
 pub mod emit;
+mod error;
 pub mod ir;
 pub mod source;
-pub mod diagnostics;
-pub mod yaml;
 mod suggest;
 pub mod syntax;
+pub mod yaml;
+
+pub use error::Error;
+
+use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+use source::{SourceFile, Span};
+
+/// What checking one file found: the model when there were no errors,
+/// and every diagnostic (errors and warnings) in file order.
+#[derive(Debug)]
+pub struct Checked {
+    pub file: SourceFile,
+    pub schema: Option<ir::Schema>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Warning)
+    }
+}
+
+/// Checks schema text. `name` is how diagnostics and generated headers
+/// refer to the file.
+pub fn check_str(name: &str, text: &str) -> Checked {
+    check_file(SourceFile::new(name, text))
+}
+
+/// Checks raw bytes, reporting text that is not UTF-8 as a diagnostic.
+pub fn check_bytes(name: &str, bytes: &[u8]) -> Checked {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => check_str(name, text),
+        Err(error) => {
+            let valid = error.valid_up_to();
+            let file = SourceFile::new(name, String::from_utf8_lossy(&bytes[..valid]).into_owned());
+            let diagnostic = Diagnostic::error(
+                Code::InvalidUtf8,
+                Span::new(valid, valid),
+                format!("the file is not UTF-8 text: invalid byte at offset {valid}"),
+            )
+            .label("invalid UTF-8 starts here")
+            .help("save the schema as UTF-8");
+            Checked {
+                file,
+                schema: None,
+                diagnostics: vec![diagnostic],
+            }
+        }
+    }
+}
+
+pub fn check_file(file: SourceFile) -> Checked {
+    let mut diagnostics = Diagnostics::new();
+    let schema = yaml::read(&file, &mut diagnostics).and_then(|root| {
+        // Syntax problems leave a usable tree (bad parts are dropped), so
+        // the checker still runs and every problem is reported at once.
+        let ast = syntax::parse_schema(Some(&root), file.text().len(), &mut diagnostics);
+        check::check(&ast, &file, &mut diagnostics)
+    });
+    let schema = schema.filter(|_| !diagnostics.has_errors());
+    Checked {
+        schema,
+        diagnostics: diagnostics.into_sorted(),
+        file,
+    }
+}
+
+/// The model of a schema, or an error that renders its diagnostics.
+pub fn load_str(name: &str, text: &str) -> Result<ir::Schema, Error> {
+    let checked = check_str(name, text);
+    match checked.schema {
+        Some(schema) => Ok(schema),
+        None => Err(Error::Schema {
+            file: checked.file,
+            diagnostics: checked.diagnostics,
+        }),
+    }
+}

@@ -1,1 +1,14 @@
-fn main() {}
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut io = schemabridge::cli::Io {
+        stdout: &mut stdout.lock(),
+        stderr: &mut stderr.lock(),
+        color,
+    };
+    ExitCode::from(schemabridge::cli::run(std::env::args_os(), &mut io))
+}

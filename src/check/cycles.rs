@@ -1,0 +1,265 @@
+//! Recursive types: where Rust needs a `Box`, which aliases must become
+//! newtypes, and which types have no finite value at all.
+//!
+//! Graph walks use explicit stacks: a chain of thousands of named types
+//! must not overflow the checker's own stack.
+
+use super::Checker;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{Origin, Ty, TypeBody, TypeId};
+
+impl Checker<'_> {
+    pub(super) fn resolve_cycles(&mut self) {
+        self.mark_boxes();
+        self.mark_newtypes();
+        self.report_infinite_types();
+    }
+
+    /// Types a value of `ty` holds inline (not behind a `Vec` or map), as
+    /// Rust lays them out: `Option` does not break a cycle, `Vec` does.
+    fn inline_targets(&self, ty: &Ty, out: &mut Vec<TypeId>) {
+        match ty {
+            Ty::Named(id) => out.push(*id),
+            Ty::Doc(table) => out.push(self.tables[table.0 as usize].fields),
+            Ty::Nullable(inner) => self.inline_targets(inner, out),
+            _ => {}
+        }
+    }
+
+    fn all_targets(&self, ty: &Ty, out: &mut Vec<TypeId>) {
+        match ty {
+            Ty::Named(id) => out.push(*id),
+            Ty::Doc(table) => out.push(self.tables[table.0 as usize].fields),
+            Ty::Nullable(inner) | Ty::Array(inner) => self.all_targets(inner, out),
+            Ty::Record(key, value) => {
+                self.all_targets(key, out);
+                self.all_targets(value, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn member_types(&self, id: TypeId) -> Vec<&Ty> {
+        match &self.ty(id).body {
+            TypeBody::Object(object) => object.fields.iter().map(|f| &f.ty).collect(),
+            TypeBody::Tagged(tagged) => tagged.variants.iter().flat_map(|v| v.fields.iter().map(|f| &f.ty)).collect(),
+            TypeBody::Untagged(variants) => variants.iter().map(|v| &v.ty).collect(),
+            TypeBody::Alias(alias) => vec![&alias.ty],
+            TypeBody::StringEnum(_) => Vec::new(),
+        }
+    }
+
+    /// Boxes every inline reference that stays inside its strongly
+    /// connected component: exactly the references that would make a
+    /// Rust type infinitely large.
+    fn mark_boxes(&mut self) {
+        let graph: Vec<Vec<TypeId>> = (0..self.types.len())
+            .map(|i| {
+                let mut out = Vec::new();
+                for ty in self.member_types(TypeId(i as u32)) {
+                    self.inline_targets(ty, &mut out);
+                }
+                out
+            })
+            .collect();
+        let components = strongly_connected(&graph);
+        let cyclic = |from: usize, ty: &Ty, this: &Self| {
+            let mut targets = Vec::new();
+            this.inline_targets(ty, &mut targets);
+            targets.iter().any(|t| {
+                let t = t.0 as usize;
+                components.of[t] == components.of[from] && (components.size[components.of[t]] > 1 || t == from)
+            })
+        };
+        for index in 0..self.types.len() {
+            let decisions: Vec<bool> = self.member_types(TypeId(index as u32)).into_iter().map(|ty| cyclic(index, ty, self)).collect();
+            let mut decisions = decisions.into_iter();
+            match &mut self.types[index].body {
+                TypeBody::Object(object) => object.fields.iter_mut().for_each(|f| f.boxed = decisions.next().unwrap_or(false)),
+                TypeBody::Tagged(tagged) => tagged
+                    .variants
+                    .iter_mut()
+                    .flat_map(|v| v.fields.iter_mut())
+                    .for_each(|f| f.boxed = decisions.next().unwrap_or(false)),
+                TypeBody::Untagged(variants) => variants.iter_mut().for_each(|v| v.boxed = decisions.next().unwrap_or(false)),
+                TypeBody::Alias(_) | TypeBody::StringEnum(_) => {}
+            }
+        }
+    }
+
+    /// Rust has no recursive type aliases (`type Tree = Vec<Tree>`): an
+    /// alias on a cycle of aliases becomes a transparent newtype.
+    fn mark_newtypes(&mut self) {
+        let is_alias = |body: &TypeBody| matches!(body, TypeBody::Alias(_));
+        let graph: Vec<Vec<TypeId>> = (0..self.types.len())
+            .map(|i| {
+                let mut out = Vec::new();
+                if let TypeBody::Alias(alias) = &self.types[i].body {
+                    self.all_targets(&alias.ty, &mut out);
+                    out.retain(|t| is_alias(&self.ty(*t).body));
+                }
+                out
+            })
+            .collect();
+        let components = strongly_connected(&graph);
+        for (index, targets) in graph.iter().enumerate() {
+            let recursive = components.size[components.of[index]] > 1 || targets.iter().any(|t| t.0 as usize == index);
+            if let TypeBody::Alias(alias) = &mut self.types[index].body {
+                alias.newtype = recursive;
+            }
+        }
+    }
+
+    /// A type has a finite value when some choice of members avoids
+    /// itself: a least fixpoint, computed with a worklist.
+    fn report_infinite_types(&mut self) {
+        let count = self.types.len();
+        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for index in 0..count {
+            let mut targets = Vec::new();
+            for ty in self.member_types(TypeId(index as u32)) {
+                self.inline_targets(ty, &mut targets);
+            }
+            for target in targets {
+                dependents[target.0 as usize].push(index);
+            }
+        }
+        let mut finite = vec![false; count];
+        let mut queue: Vec<usize> = Vec::new();
+        for (index, done) in finite.iter_mut().enumerate() {
+            if self.has_finite_value(index, &[]) {
+                *done = true;
+                queue.push(index);
+            }
+        }
+        // `has_finite_value` reads `finite`, so re-evaluate dependents only.
+        let mut finite_now = finite.clone();
+        while let Some(done) = queue.pop() {
+            for &dependent in &dependents[done] {
+                if !finite_now[dependent] && self.has_finite_value(dependent, &finite_now) {
+                    finite_now[dependent] = true;
+                    queue.push(dependent);
+                }
+            }
+        }
+        finite = finite_now;
+        for (index, is_finite) in finite.iter().enumerate() {
+            let def = &self.types[index];
+            if !is_finite && matches!(def.origin, Origin::Named | Origin::Table(_)) {
+                let name = def.rust_name.clone();
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InfiniteType, def.span, format!("type `{name}` has no finite value: every value of it contains another"))
+                        .label("infinitely recursive")
+                        .help("make a field on the cycle optional (`name?:`), nullable (`| null`) or a list (`array<…>`)"),
+                );
+            }
+        }
+    }
+
+    /// Whether a value exists, given which types are known to have one
+    /// (an empty `known` means none yet).
+    fn has_finite_value(&self, index: usize, known: &[bool]) -> bool {
+        let ty_ok = |ty: &Ty| self.ty_finite(ty, known);
+        match &self.types[index].body {
+            TypeBody::Object(object) => object.fields.iter().all(|f| f.optional || ty_ok(&f.ty)),
+            TypeBody::StringEnum(_) => true,
+            TypeBody::Tagged(tagged) => tagged.variants.iter().any(|v| v.fields.iter().all(|f| f.optional || ty_ok(&f.ty))),
+            TypeBody::Untagged(variants) => variants.iter().any(|v| ty_ok(&v.ty)),
+            TypeBody::Alias(alias) => ty_ok(&alias.ty),
+        }
+    }
+
+    fn ty_finite(&self, ty: &Ty, known: &[bool]) -> bool {
+        let is_known = |id: TypeId| known.get(id.0 as usize).copied().unwrap_or(false);
+        match ty {
+            Ty::Named(id) => is_known(*id),
+            Ty::Doc(table) => is_known(self.tables[table.0 as usize].fields),
+            _ => true,
+        }
+    }
+}
+
+/// Strongly connected components: `of[node]` is the component of each
+/// node, `size[component]` its node count.
+struct Components {
+    of: Vec<usize>,
+    size: Vec<usize>,
+}
+
+/// Tarjan's algorithm with an explicit call stack.
+fn strongly_connected(graph: &[Vec<TypeId>]) -> Components {
+    const UNVISITED: usize = usize::MAX;
+    let n = graph.len();
+    let mut index = vec![UNVISITED; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut components = Components {
+        of: vec![0; n],
+        size: Vec::new(),
+    };
+    let mut next_index = 0;
+    let mut calls: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if index[root] != UNVISITED {
+            continue;
+        }
+        calls.push((root, 0));
+        while let Some(&mut (node, ref mut edge)) = calls.last_mut() {
+            if *edge == 0 && index[node] == UNVISITED {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(target) = graph[node].get(*edge) {
+                *edge += 1;
+                let target = target.0 as usize;
+                if index[target] == UNVISITED {
+                    calls.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let component = components.size.len();
+                let mut size = 0;
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    components.of[member] = component;
+                    size += 1;
+                    if member == node {
+                        break;
+                    }
+                }
+                components.size.push(size);
+            }
+        }
+    }
+    components
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cycles_without_recursion() {
+        // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone; plus a 100 000-long chain.
+        let mut graph = vec![vec![TypeId(1)], vec![TypeId(2)], vec![TypeId(0)], vec![TypeId(3)], vec![]];
+        let c = strongly_connected(&graph);
+        assert_eq!(c.size[c.of[0]], 3);
+        assert_eq!(c.of[0], c.of[2]);
+        assert_eq!(c.size[c.of[3]], 1);
+        assert_ne!(c.of[3], c.of[4]);
+        graph = (0..100_000u32).map(|i| vec![TypeId((i + 1) % 100_000)]).collect();
+        let c = strongly_connected(&graph);
+        assert_eq!(c.size[c.of[0]], 100_000);
+    }
+}

@@ -1,0 +1,111 @@
+//! The checker: the syntax tree in, the resolved model ([`ir::Schema`]) out.
+//!
+//! Passes, each reporting into one collector:
+//! 1. `declare` — every named type and table gets a [`TypeId`] first, so
+//!    forward and recursive references need no special case;
+//! 2. `lower` — type declarations become types; nested objects and unions
+//!    get their generated names; references are resolved;
+//! 3. `unions` — each union is classified (string enum, tagged, untagged);
+//! 4. `indexes`, `cycles` (boxing, infinite types), `namespaces` (every
+//!    generated name is unique in its language);
+//! 5. `order` — types are put in file order and the fingerprint computed.
+//!
+//! The driver stops after a pass that found errors, so each later pass only
+//! sees a well-formed model.
+
+mod cycles;
+mod declare;
+mod indexes;
+mod lower;
+pub(crate) mod names;
+mod namespaces;
+mod order;
+mod unions;
+
+use std::collections::HashMap;
+
+use crate::diagnostics::Diagnostics;
+use crate::ir::{self, Scope, TableId, TypeDef, TypeId};
+use crate::source::{SourceFile, Span};
+use crate::syntax::ast;
+
+/// Checks a parsed schema. Returns the model when no errors were found.
+pub fn check(ast: &ast::Schema, file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ir::Schema> {
+    let mut checker = Checker {
+        diagnostics,
+        source: file.text(),
+        types: Vec::new(),
+        children: Vec::new(),
+        named: HashMap::new(),
+        tables: Vec::new(),
+        table_ids: HashMap::new(),
+        modules: Vec::new(),
+        pending_unions: Vec::new(),
+        name_spans: HashMap::new(),
+    };
+    let declared = checker.declare(ast);
+    checker.lower(ast, &declared);
+    if checker.diagnostics.has_errors() {
+        return None;
+    }
+    checker.classify_unions();
+    checker.check_indexes(ast);
+    if checker.diagnostics.has_errors() {
+        return None;
+    }
+    checker.resolve_cycles();
+    checker.check_namespaces();
+    if checker.diagnostics.has_errors() {
+        return None;
+    }
+    Some(checker.finish(file.name()))
+}
+
+/// The state shared by the passes.
+struct Checker<'d> {
+    diagnostics: &'d mut Diagnostics,
+    /// The schema text, to look around a span.
+    source: &'d str,
+    /// The type arena in creation order (reordered by `order`).
+    types: Vec<TypeDef>,
+    /// For each type, the types created while lowering it, in order.
+    children: Vec<Vec<TypeId>>,
+    /// `types:` entries by name.
+    named: HashMap<String, TypeId>,
+    tables: Vec<ir::Table>,
+    table_ids: HashMap<String, TableId>,
+    modules: Vec<ir::Module>,
+    pending_unions: Vec<unions::PendingUnion>,
+    /// Where each type's name was given or derived, for collision reports.
+    name_spans: HashMap<TypeId, Span>,
+}
+
+impl Checker<'_> {
+    /// Adds a type with a placeholder body, to be filled in by `lower`.
+    fn alloc(&mut self, rust_name: String, ts_name: String, scope: Scope, origin: ir::Origin, span: Span, parent: Option<TypeId>) -> TypeId {
+        let id = TypeId(self.types.len() as u32);
+        self.types.push(TypeDef {
+            rust_name,
+            ts_name,
+            doc: None,
+            scope,
+            origin,
+            span,
+            body: ir::TypeBody::Object(ir::Object { fields: Vec::new() }),
+        });
+        self.children.push(Vec::new());
+        if let Some(parent) = parent {
+            self.children[parent.0 as usize].push(id);
+        }
+        self.name_spans.insert(id, span);
+        id
+    }
+
+    fn ty_mut(&mut self, id: TypeId) -> &mut TypeDef {
+        &mut self.types[id.0 as usize]
+    }
+
+    fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0 as usize]
+    }
+}

@@ -1,0 +1,155 @@
+//! A readable text form of the resolved model: what valid fixtures
+//! snapshot, and (without docs) what the schema fingerprint hashes.
+
+use std::fmt::Write;
+
+use crate::ir::{Field, FunctionKind, Literal, Origin, Schema, Scope, Ty, TypeBody};
+
+/// The model as text, one item per line, docs included.
+pub fn dump(schema: &Schema) -> String {
+    render(schema, true)
+}
+
+/// A 64-bit FNV-1a hash of the model's meaning (names, types, functions,
+/// indexes; not docs or positions) as 16 hex digits. Server and client
+/// compare it to notice they were generated from different schemas.
+pub fn fingerprint(schema: &Schema) -> String {
+    let text = render(schema, false);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+fn render(schema: &Schema, docs: bool) -> String {
+    let mut out = String::new();
+    let doc = |out: &mut String, indent: &str, doc: &Option<String>| {
+        if let (true, Some(doc)) = (docs, doc) {
+            for line in doc.lines() {
+                let _ = writeln!(out, "{indent}/// {line}");
+            }
+        }
+    };
+    for def in &schema.types {
+        doc(&mut out, "", &def.doc);
+        let scope = match def.scope {
+            Scope::Root => String::new(),
+            Scope::Module(m) => format!("{}::", schema.modules[m.0 as usize].name.rust),
+        };
+        let origin = match def.origin {
+            Origin::Named => "named".to_string(),
+            Origin::Table(t) => format!("table {}", schema.table(t).name),
+            Origin::Nested => "nested".to_string(),
+            Origin::Args => "args".to_string(),
+        };
+        let ts = if def.ts_name == def.rust_name { String::new() } else { format!(" (ts {})", def.ts_name) };
+        match &def.body {
+            TypeBody::Object(object) => {
+                let _ = writeln!(out, "struct {scope}{}{ts} [{origin}]", def.rust_name);
+                fields(&mut out, schema, &object.fields, docs, "  ");
+            }
+            TypeBody::StringEnum(variants) => {
+                let list: Vec<String> = variants.iter().map(|v| format!("{} = {:?}", v.rust, v.wire)).collect();
+                let _ = writeln!(out, "enum {scope}{}{ts} [{origin}]: {}", def.rust_name, list.join(", "));
+            }
+            TypeBody::Tagged(tagged) => {
+                let _ = writeln!(out, "tagged {scope}{}{ts} [{origin}] on {:?}", def.rust_name, tagged.tag.wire);
+                for variant in &tagged.variants {
+                    let _ = writeln!(out, "  {} = {:?} (from {})", variant.rust, variant.tag_value, schema.ty(variant.member).rust_name);
+                    fields(&mut out, schema, &variant.fields, docs, "    ");
+                }
+            }
+            TypeBody::Untagged(variants) => {
+                let _ = writeln!(out, "untagged {scope}{}{ts} [{origin}]", def.rust_name);
+                for variant in variants {
+                    let boxed = if variant.boxed { " boxed" } else { "" };
+                    let _ = writeln!(out, "  {}({}){boxed}", variant.rust, ty(schema, &variant.ty));
+                }
+            }
+            TypeBody::Alias(alias) => {
+                let kind = if alias.newtype { "newtype" } else { "alias" };
+                let _ = writeln!(out, "{kind} {scope}{}{ts} [{origin}] = {}", def.rust_name, ty(schema, &alias.ty));
+            }
+        }
+    }
+    for table in &schema.tables {
+        doc(&mut out, "", &table.doc);
+        let _ = writeln!(
+            out,
+            "table {} -> {} / {} (ts {})",
+            table.name,
+            schema.ty(table.fields).rust_name,
+            table.doc_rust_name,
+            table.doc_ts_name
+        );
+        for index in &table.indexes {
+            let paths: Vec<String> = index.fields.iter().map(|p| p.join(".")).collect();
+            let _ = writeln!(out, "  index {} [{}]", index.name, paths.join(", "));
+        }
+    }
+    for module in &schema.modules {
+        let _ = writeln!(out, "module {} (rust {})", module.name.wire, module.name.rust);
+        for function in &module.functions {
+            doc(&mut out, "  ", &function.doc);
+            let kind = match function.kind {
+                FunctionKind::Query => "query",
+                FunctionKind::Mutation => "mutation",
+                FunctionKind::Action => "action",
+            };
+            let _ = writeln!(
+                out,
+                "  {kind} {} (rust {}): {} -> {} (ts {})",
+                function.name.wire,
+                function.name.rust,
+                schema.ty(function.args).rust_name,
+                ty(schema, &function.returns),
+                function.returns_ts_name
+            );
+        }
+    }
+    out
+}
+
+fn fields(out: &mut String, schema: &Schema, fields: &[Field], docs: bool, indent: &str) {
+    for field in fields {
+        if let (true, Some(doc)) = (docs, &field.doc) {
+            for line in doc.lines() {
+                let _ = writeln!(out, "{indent}/// {line}");
+            }
+        }
+        let optional = if field.optional { "?" } else { "" };
+        let boxed = if field.boxed { " boxed" } else { "" };
+        let _ = writeln!(
+            out,
+            "{indent}{}{optional}: {}{boxed} (rust {}, ts {})",
+            field.name.wire,
+            ty(schema, &field.ty),
+            field.name.rust,
+            field.name.ts
+        );
+    }
+}
+
+/// A type in the schema's own expression syntax, with generated names.
+pub fn ty(schema: &Schema, ty_: &Ty) -> String {
+    match ty_ {
+        Ty::String => "string".into(),
+        Ty::Float64 => "float64".into(),
+        Ty::Int64 => "int64".into(),
+        Ty::Boolean => "boolean".into(),
+        Ty::Bytes => "bytes".into(),
+        Ty::Null => "null".into(),
+        Ty::Any => "any".into(),
+        Ty::Id(t) => format!("id<{}>", schema.table(*t).name),
+        Ty::Doc(t) => format!("doc<{}>", schema.table(*t).name),
+        Ty::Array(item) => format!("array<{}>", ty(schema, item)),
+        Ty::Record(k, v) => format!("record<{}, {}>", ty(schema, k), ty(schema, v)),
+        Ty::Nullable(inner) => format!("{} | null", ty(schema, inner)),
+        Ty::Literal(Literal::String(s)) => format!("{s:?}"),
+        Ty::Literal(Literal::Number { text, .. }) => text.clone(),
+        Ty::Literal(Literal::Bool(b)) => b.to_string(),
+        Ty::Named(id) => schema.ty(*id).rust_name.clone(),
+    }
+}
