@@ -44,20 +44,42 @@ fn render(schema: &Schema, docs: bool) -> String {
             Origin::Nested => "nested".to_string(),
             Origin::Args => "args".to_string(),
         };
-        let ts = if def.ts_name == def.rust_name { String::new() } else { format!(" (ts {})", def.ts_name) };
+        let ts = if def.ts_name == def.rust_name {
+            String::new()
+        } else {
+            format!(" (ts {})", def.ts_name)
+        };
         match &def.body {
             TypeBody::Object(object) => {
                 let _ = writeln!(out, "struct {scope}{}{ts} [{origin}]", def.rust_name);
                 fields(&mut out, schema, &object.fields, docs, "  ");
             }
             TypeBody::StringEnum(variants) => {
-                let list: Vec<String> = variants.iter().map(|v| format!("{} = {:?}", v.rust, v.wire)).collect();
-                let _ = writeln!(out, "enum {scope}{}{ts} [{origin}]: {}", def.rust_name, list.join(", "));
+                let list: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{} = {:?}", v.rust, v.wire))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "enum {scope}{}{ts} [{origin}]: {}",
+                    def.rust_name,
+                    list.join(", ")
+                );
             }
             TypeBody::Tagged(tagged) => {
-                let _ = writeln!(out, "tagged {scope}{}{ts} [{origin}] on {:?}", def.rust_name, tagged.tag.wire);
+                let _ = writeln!(
+                    out,
+                    "tagged {scope}{}{ts} [{origin}] on {:?}",
+                    def.rust_name, tagged.tag.wire
+                );
                 for variant in &tagged.variants {
-                    let _ = writeln!(out, "  {} = {:?} (from {})", variant.rust, variant.tag_value, schema.ty(variant.member).rust_name);
+                    let _ = writeln!(
+                        out,
+                        "  {} = {:?} (from {})",
+                        variant.rust,
+                        variant.tag_value,
+                        schema.ty(variant.member).rust_name
+                    );
                     fields(&mut out, schema, &variant.fields, docs, "    ");
                 }
             }
@@ -65,12 +87,22 @@ fn render(schema: &Schema, docs: bool) -> String {
                 let _ = writeln!(out, "untagged {scope}{}{ts} [{origin}]", def.rust_name);
                 for variant in variants {
                     let boxed = if variant.boxed { " boxed" } else { "" };
-                    let _ = writeln!(out, "  {}({}){boxed}", variant.rust, ty(schema, &variant.ty));
+                    let _ = writeln!(
+                        out,
+                        "  {}({}){boxed}",
+                        variant.rust,
+                        ty(schema, &variant.ty)
+                    );
                 }
             }
             TypeBody::Alias(alias) => {
                 let kind = if alias.newtype { "newtype" } else { "alias" };
-                let _ = writeln!(out, "{kind} {scope}{}{ts} [{origin}] = {}", def.rust_name, ty(schema, &alias.ty));
+                let _ = writeln!(
+                    out,
+                    "{kind} {scope}{}{ts} [{origin}] = {}",
+                    def.rust_name,
+                    ty(schema, &alias.ty)
+                );
             }
         }
     }
@@ -90,7 +122,11 @@ fn render(schema: &Schema, docs: bool) -> String {
         }
     }
     for module in &schema.modules {
-        let _ = writeln!(out, "module {} (rust {})", module.name.wire, module.name.rust);
+        let _ = writeln!(
+            out,
+            "module {} (rust {})",
+            module.name.wire, module.name.rust
+        );
         for function in &module.functions {
             doc(&mut out, "  ", &function.doc);
             let kind = match function.kind {

@@ -9,9 +9,15 @@ use crate::source::SourceFile;
 
 pub enum Error {
     /// A file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The schema has errors.
-    Schema { file: SourceFile, diagnostics: Vec<Diagnostic> },
+    Schema {
+        file: SourceFile,
+        diagnostics: Vec<Diagnostic>,
+    },
     /// `--check` found outputs that differ from what would be generated.
     Drift { files: Vec<PathBuf> },
 }
@@ -19,7 +25,10 @@ pub enum Error {
 impl Error {
     #[allow(dead_code)] // used by generate (next)
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 
@@ -28,7 +37,12 @@ impl fmt::Display for Error {
         match self {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Schema { file, diagnostics } => {
-                write!(f, "{} has errors ({})", file.name(), render::summary(diagnostics))
+                write!(
+                    f,
+                    "{} has errors ({})",
+                    file.name(),
+                    render::summary(diagnostics)
+                )
             }
             Error::Drift { files } => {
                 let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();

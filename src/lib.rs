@@ -33,11 +33,15 @@ pub struct Checked {
 
 impl Checked {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     pub fn has_warnings(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Warning)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning)
     }
 }
 
@@ -72,12 +76,17 @@ pub fn check_bytes(name: &str, bytes: &[u8]) -> Checked {
 
 pub fn check_file(file: SourceFile) -> Checked {
     let mut diagnostics = Diagnostics::new();
-    let schema = yaml::read(&file, &mut diagnostics).and_then(|root| {
-        // Syntax problems leave a usable tree (bad parts are dropped), so
-        // the checker still runs and every problem is reported at once.
-        let ast = syntax::parse_schema(Some(&root), file.text().len(), &mut diagnostics);
-        check::check(&ast, &file, &mut diagnostics)
-    });
+    let root = yaml::read(&file, &mut diagnostics);
+    // Without a tree (a syntax error) there is nothing more to check. Other
+    // problems leave a usable tree (bad parts dropped), so the checker
+    // still runs and every problem is reported at once.
+    let fatal = root.is_none() && diagnostics.has_errors();
+    let schema = (!fatal)
+        .then(|| {
+            let ast = syntax::parse_schema(root.as_ref(), file.text().len(), &mut diagnostics);
+            check::check(&ast, &file, &mut diagnostics)
+        })
+        .flatten();
     let schema = schema.filter(|_| !diagnostics.has_errors());
     Checked {
         schema,

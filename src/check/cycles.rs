@@ -42,7 +42,11 @@ impl Checker<'_> {
     fn member_types(&self, id: TypeId) -> Vec<&Ty> {
         match &self.ty(id).body {
             TypeBody::Object(object) => object.fields.iter().map(|f| &f.ty).collect(),
-            TypeBody::Tagged(tagged) => tagged.variants.iter().flat_map(|v| v.fields.iter().map(|f| &f.ty)).collect(),
+            TypeBody::Tagged(tagged) => tagged
+                .variants
+                .iter()
+                .flat_map(|v| v.fields.iter().map(|f| &f.ty))
+                .collect(),
             TypeBody::Untagged(variants) => variants.iter().map(|v| &v.ty).collect(),
             TypeBody::Alias(alias) => vec![&alias.ty],
             TypeBody::StringEnum(_) => Vec::new(),
@@ -68,20 +72,30 @@ impl Checker<'_> {
             this.inline_targets(ty, &mut targets);
             targets.iter().any(|t| {
                 let t = t.0 as usize;
-                components.of[t] == components.of[from] && (components.size[components.of[t]] > 1 || t == from)
+                components.of[t] == components.of[from]
+                    && (components.size[components.of[t]] > 1 || t == from)
             })
         };
         for index in 0..self.types.len() {
-            let decisions: Vec<bool> = self.member_types(TypeId(index as u32)).into_iter().map(|ty| cyclic(index, ty, self)).collect();
+            let decisions: Vec<bool> = self
+                .member_types(TypeId(index as u32))
+                .into_iter()
+                .map(|ty| cyclic(index, ty, self))
+                .collect();
             let mut decisions = decisions.into_iter();
             match &mut self.types[index].body {
-                TypeBody::Object(object) => object.fields.iter_mut().for_each(|f| f.boxed = decisions.next().unwrap_or(false)),
+                TypeBody::Object(object) => object
+                    .fields
+                    .iter_mut()
+                    .for_each(|f| f.boxed = decisions.next().unwrap_or(false)),
                 TypeBody::Tagged(tagged) => tagged
                     .variants
                     .iter_mut()
                     .flat_map(|v| v.fields.iter_mut())
                     .for_each(|f| f.boxed = decisions.next().unwrap_or(false)),
-                TypeBody::Untagged(variants) => variants.iter_mut().for_each(|v| v.boxed = decisions.next().unwrap_or(false)),
+                TypeBody::Untagged(variants) => variants
+                    .iter_mut()
+                    .for_each(|v| v.boxed = decisions.next().unwrap_or(false)),
                 TypeBody::Alias(_) | TypeBody::StringEnum(_) => {}
             }
         }
@@ -103,7 +117,8 @@ impl Checker<'_> {
             .collect();
         let components = strongly_connected(&graph);
         for (index, targets) in graph.iter().enumerate() {
-            let recursive = components.size[components.of[index]] > 1 || targets.iter().any(|t| t.0 as usize == index);
+            let recursive = components.size[components.of[index]] > 1
+                || targets.iter().any(|t| t.0 as usize == index);
             if let TypeBody::Alias(alias) = &mut self.types[index].body {
                 alias.newtype = recursive;
             }
@@ -163,7 +178,10 @@ impl Checker<'_> {
         match &self.types[index].body {
             TypeBody::Object(object) => object.fields.iter().all(|f| f.optional || ty_ok(&f.ty)),
             TypeBody::StringEnum(_) => true,
-            TypeBody::Tagged(tagged) => tagged.variants.iter().any(|v| v.fields.iter().all(|f| f.optional || ty_ok(&f.ty))),
+            TypeBody::Tagged(tagged) => tagged
+                .variants
+                .iter()
+                .any(|v| v.fields.iter().all(|f| f.optional || ty_ok(&f.ty))),
             TypeBody::Untagged(variants) => variants.iter().any(|v| ty_ok(&v.ty)),
             TypeBody::Alias(alias) => ty_ok(&alias.ty),
         }
@@ -252,13 +270,21 @@ mod tests {
     #[test]
     fn finds_cycles_without_recursion() {
         // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone; plus a 100 000-long chain.
-        let mut graph = vec![vec![TypeId(1)], vec![TypeId(2)], vec![TypeId(0)], vec![TypeId(3)], vec![]];
+        let mut graph = vec![
+            vec![TypeId(1)],
+            vec![TypeId(2)],
+            vec![TypeId(0)],
+            vec![TypeId(3)],
+            vec![],
+        ];
         let c = strongly_connected(&graph);
         assert_eq!(c.size[c.of[0]], 3);
         assert_eq!(c.of[0], c.of[2]);
         assert_eq!(c.size[c.of[3]], 1);
         assert_ne!(c.of[3], c.of[4]);
-        graph = (0..100_000u32).map(|i| vec![TypeId((i + 1) % 100_000)]).collect();
+        graph = (0..100_000u32)
+            .map(|i| vec![TypeId((i + 1) % 100_000)])
+            .collect();
         let c = strongly_connected(&graph);
         assert_eq!(c.size[c.of[0]], 100_000);
     }

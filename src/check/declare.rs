@@ -25,7 +25,14 @@ impl Checker<'_> {
                     for named in types {
                         self.check_type_name(&named.name, "a named type");
                         let name = named.name.name.clone();
-                        let id = self.alloc(name.clone(), name.clone(), Scope::Root, Origin::Named, named.name.span, None);
+                        let id = self.alloc(
+                            name.clone(),
+                            name.clone(),
+                            Scope::Root,
+                            Origin::Named,
+                            named.name.span,
+                            None,
+                        );
                         self.named.insert(name, id);
                         declared.named.push(id);
                     }
@@ -58,7 +65,14 @@ impl Checker<'_> {
             None => (names::pascal(&name.name), name.span),
         };
         let table_id = TableId(self.tables.len() as u32);
-        let fields = self.alloc(type_name.clone(), type_name.clone(), Scope::Root, Origin::Table(table_id), span, None);
+        let fields = self.alloc(
+            type_name.clone(),
+            type_name.clone(),
+            Scope::Root,
+            Origin::Table(table_id),
+            span,
+            None,
+        );
         let doc_name = format!("{type_name}Doc");
         self.tables.push(ir::Table {
             name: name.name.clone(),
@@ -84,15 +98,30 @@ impl Checker<'_> {
                 "type names are PascalCase: `[A-Z][A-Za-z0-9]*`".to_string()
             };
             self.diagnostics.push(
-                Diagnostic::error(Code::InvalidName, ident.span, format!("invalid name `{}` for {what}", ident.name))
-                    .label("not a PascalCase type name")
-                    .help(help),
+                Diagnostic::error(
+                    Code::InvalidName,
+                    ident.span,
+                    format!("invalid name `{}` for {what}", ident.name),
+                )
+                .label("not a PascalCase type name")
+                .help(help),
             );
         } else if ident.name == "Self" || names::RESERVED_TS_TYPES.contains(&ident.name.as_str()) {
             self.diagnostics.push(
-                Diagnostic::error(Code::ReservedName, ident.span, format!("`{}` is a name the generated code uses itself", ident.name))
-                    .label("reserved name")
-                    .help(format!("choose another name; reserved: `Self`, {}", names::RESERVED_TS_TYPES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))),
+                Diagnostic::error(
+                    Code::ReservedName,
+                    ident.span,
+                    format!("`{}` is a name the generated code uses itself", ident.name),
+                )
+                .label("reserved name")
+                .help(format!(
+                    "choose another name; reserved: `Self`, {}",
+                    names::RESERVED_TS_TYPES
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
         }
     }

@@ -36,22 +36,39 @@ impl Checker<'_> {
         let name = &index.name;
         if RESERVED_INDEXES.contains(&name.name.as_str()) {
             self.diagnostics.push(
-                Diagnostic::error(Code::ReservedName, name.span, format!("`{}` is a built-in index", name.name))
-                    .label("reserved index name")
-                    .help("every table already has `by_id` and `by_creation_time`; choose another name"),
+                Diagnostic::error(
+                    Code::ReservedName,
+                    name.span,
+                    format!("`{}` is a built-in index", name.name),
+                )
+                .label("reserved index name")
+                .help(
+                    "every table already has `by_id` and `by_creation_time`; choose another name",
+                ),
             );
         } else if !is_index_name(&name.name) {
             self.diagnostics.push(
-                Diagnostic::error(Code::InvalidIndexName, name.span, format!("invalid index name `{}`", name.name))
-                    .label("not a valid index name")
-                    .help("index names are lower snake case: `[a-z][a-z0-9_]*`, e.g. `by_user`"),
+                Diagnostic::error(
+                    Code::InvalidIndexName,
+                    name.span,
+                    format!("invalid index name `{}`", name.name),
+                )
+                .label("not a valid index name")
+                .help("index names are lower snake case: `[a-z][a-z0-9_]*`, e.g. `by_user`"),
             );
         }
         if index.fields.is_empty() || index.fields.len() > MAX_INDEX_FIELDS {
             self.diagnostics.push(
-                Diagnostic::error(Code::IndexSize, index.list_span, format!("an index lists 1 to {MAX_INDEX_FIELDS} fields, this one {}", index.fields.len()))
-                    .label("wrong number of fields")
-                    .help("list the fields to look documents up by, most selective first"),
+                Diagnostic::error(
+                    Code::IndexSize,
+                    index.list_span,
+                    format!(
+                        "an index lists 1 to {MAX_INDEX_FIELDS} fields, this one {}",
+                        index.fields.len()
+                    ),
+                )
+                .label("wrong number of fields")
+                .help("list the fields to look documents up by, most selective first"),
             );
         }
         let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -60,10 +77,14 @@ impl Checker<'_> {
         for field in &index.fields {
             if let Some(&first) = seen.get(field.name.as_str()) {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::IndexDuplicateField, field.span, format!("`{}` is listed twice in this index", field.name))
-                        .label("listed again")
-                        .related(first, "first listed here")
-                        .help("remove the duplicate"),
+                    Diagnostic::error(
+                        Code::IndexDuplicateField,
+                        field.span,
+                        format!("`{}` is listed twice in this index", field.name),
+                    )
+                    .label("listed again")
+                    .related(first, "first listed here")
+                    .help("remove the duplicate"),
                 );
                 ok = false;
                 continue;
@@ -98,13 +119,17 @@ impl Checker<'_> {
             let body = match (current, &self.ty(object).body) {
                 (Some(_), TypeBody::Object(body)) => body,
                 _ => {
-                let parent = segments.join(".");
-                self.diagnostics.push(
-                    Diagnostic::error(Code::IndexField, segment_span, format!("`{parent}` is not an object, so it has no field `{segment}`"))
+                    let parent = segments.join(".");
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            Code::IndexField,
+                            segment_span,
+                            format!("`{parent}` is not an object, so it has no field `{segment}`"),
+                        )
                         .label("no such field")
                         .help("only fields of nested objects can be reached with dots"),
-                );
-                return None;
+                    );
+                    return None;
                 }
             };
             let Some(field) = body.fields.iter().find(|f| f.name.wire == segment) else {
@@ -112,10 +137,21 @@ impl Checker<'_> {
                 let owner = self.ty(object).rust_name.clone();
                 let help = did_you_mean(segment, names.iter().copied());
                 self.diagnostics.push(
-                    Diagnostic::error(Code::IndexField, segment_span, format!("`{owner}` has no field `{segment}`"))
-                        .label("no such field")
-                        .help_opt(help)
-                        .help_opt(Some(format!("fields: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")))),
+                    Diagnostic::error(
+                        Code::IndexField,
+                        segment_span,
+                        format!("`{owner}` has no field `{segment}`"),
+                    )
+                    .label("no such field")
+                    .help_opt(help)
+                    .help_opt(Some(format!(
+                        "fields: {}",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))),
                 );
                 return None;
             };

@@ -12,7 +12,10 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, EnumVariant, Field, Origin, Scope, TableId, Ty, TypeBody, TypeId};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, DeclKind, ExprKind, FieldDecl, Ident, LiteralValue, ScalarType, Section, TypeDecl, TypeExpr};
+use crate::syntax::ast::{
+    self, DeclKind, ExprKind, FieldDecl, Ident, LiteralValue, ScalarType, Section, TypeDecl,
+    TypeExpr,
+};
 
 /// How the types generated inside one declaration are named: the first
 /// gets `base` (`User` + `BirthDetails`), later ones a number suffix.
@@ -132,7 +135,14 @@ impl Checker<'_> {
             self.check_plain_name(&function.name, "function");
             let base = names::pascal(&function.name.name);
             let args_name = format!("{base}Args");
-            let args = self.alloc(args_name.clone(), format!("{prefix}{args_name}"), scope, Origin::Args, function.name.span, None);
+            let args = self.alloc(
+                args_name.clone(),
+                format!("{prefix}{args_name}"),
+                scope,
+                Origin::Args,
+                function.name.span,
+                None,
+            );
             let mut naming = Naming::new(args_name, scope, &prefix, args);
             let object = self.lower_object(&function.args, &mut naming, false);
             self.ty_mut(args).body = TypeBody::Object(object);
@@ -173,16 +183,26 @@ impl Checker<'_> {
     }
 
     /// The fields of an object. `naming.base` is the object's own name.
-    fn lower_object(&mut self, fields: &[FieldDecl], owner: &mut Naming, is_table: bool) -> ir::Object {
+    fn lower_object(
+        &mut self,
+        fields: &[FieldDecl],
+        owner: &mut Naming,
+        is_table: bool,
+    ) -> ir::Object {
         let mut by_rust: HashMap<String, (String, Span)> = HashMap::new();
         let mut lowered = Vec::with_capacity(fields.len());
         for field in fields {
             let wire = &field.name.name;
-            if let Some(problem) = names::field_name_problem(wire) {
+            let problem = names::field_name_problem(wire);
+            if let Some(problem) = problem {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::InvalidFieldName, field.name.span, format!("invalid field name `{wire}`"))
-                        .label("invalid field name")
-                        .help(problem),
+                    Diagnostic::error(
+                        Code::InvalidFieldName,
+                        field.name.span,
+                        format!("invalid field name `{wire}`"),
+                    )
+                    .label("invalid field name")
+                    .help(problem),
                 );
             }
             let name = member_name(wire);
@@ -204,7 +224,7 @@ impl Checker<'_> {
             }
             // A document's `_id` and `_creationTime` are the Rust fields
             // `id` and `creation_time`; a table field may not take them.
-            if is_table && (rust == "id" || rust == "creation_time") {
+            if is_table && problem.is_none() && (rust == "id" || rust == "creation_time") {
                 self.diagnostics.push(
                     Diagnostic::error(
                         Code::ReservedName,
@@ -239,7 +259,14 @@ impl Checker<'_> {
         match &decl.kind {
             DeclKind::Object(fields) => {
                 let (rust, ts, span) = naming.next(decl.span);
-                let id = self.alloc(rust.clone(), ts, naming.scope, Origin::Nested, span, Some(naming.parent));
+                let id = self.alloc(
+                    rust.clone(),
+                    ts,
+                    naming.scope,
+                    Origin::Nested,
+                    span,
+                    Some(naming.parent),
+                );
                 self.ty_mut(id).doc = decl.doc.clone();
                 let mut inner = naming.child(rust, id);
                 let object = self.lower_object(fields, &mut inner, false);
@@ -250,9 +277,13 @@ impl Checker<'_> {
                 let ty = self.lower_expr(expr, naming);
                 if let Some(ident) = naming.explicit.take() {
                     self.diagnostics.push(
-                        Diagnostic::warning(Code::UnknownSetting, ident.span, "`$name` has no effect here")
-                            .label("nothing to name")
-                            .help("`$name` names a nested object or union; this type generates none"),
+                        Diagnostic::warning(
+                            Code::UnknownSetting,
+                            ident.span,
+                            "`$name` has no effect here",
+                        )
+                        .label("nothing to name")
+                        .help("`$name` names a nested object or union; this type generates none"),
                     );
                 }
                 ty
@@ -265,7 +296,14 @@ impl Checker<'_> {
             ExprKind::Scalar(scalar) => scalar_ty(*scalar),
             ExprKind::Literal(LiteralValue::String(value)) => {
                 let (rust, ts, span) = naming.next(expr.span);
-                let id = self.alloc(rust, ts, naming.scope, Origin::Nested, span, Some(naming.parent));
+                let id = self.alloc(
+                    rust,
+                    ts,
+                    naming.scope,
+                    Origin::Nested,
+                    span,
+                    Some(naming.parent),
+                );
                 self.ty_mut(id).body = TypeBody::StringEnum(vec![EnumVariant {
                     wire: value.clone(),
                     rust: names::rust_variant(value),
@@ -273,10 +311,12 @@ impl Checker<'_> {
                 }]);
                 Ty::Named(id)
             }
-            ExprKind::Literal(LiteralValue::Number { text, value }) => Ty::Literal(ir::Literal::Number {
-                text: text.clone(),
-                value: *value,
-            }),
+            ExprKind::Literal(LiteralValue::Number { text, value }) => {
+                Ty::Literal(ir::Literal::Number {
+                    text: text.clone(),
+                    value: *value,
+                })
+            }
             ExprKind::Literal(LiteralValue::Bool(value)) => Ty::Literal(ir::Literal::Bool(*value)),
             ExprKind::Id(table) => self.table_ref(table).map_or(Ty::Any, Ty::Id),
             ExprKind::Doc(table) => self.table_ref(table).map_or(Ty::Any, Ty::Doc),
@@ -314,13 +354,24 @@ impl Checker<'_> {
             if tables.is_empty() {
                 "declare the table under `tables:`".to_string()
             } else {
-                format!("tables: {}", tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "tables: {}",
+                    tables
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             }
         });
         self.diagnostics.push(
-            Diagnostic::error(Code::UnknownTable, table.span, format!("unknown table `{}`", table.name))
-                .label("no such table")
-                .help(help),
+            Diagnostic::error(
+                Code::UnknownTable,
+                table.span,
+                format!("unknown table `{}`", table.name),
+            )
+            .label("no such table")
+            .help(help),
         );
         None
     }
@@ -360,11 +411,20 @@ impl Checker<'_> {
         let bytes = self.source.as_bytes();
         let before = span.start.checked_sub(1).and_then(|i| bytes.get(i));
         let after = bytes.get(span.end);
-        matches!((before, after), (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\'')))
+        matches!(
+            (before, after),
+            (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\''))
+        )
     }
 
     /// A union. With `target`, the union becomes that named type.
-    fn lower_union(&mut self, members: &[TypeExpr], span: Span, target: Option<TypeId>, naming: &mut Naming) -> Ty {
+    fn lower_union(
+        &mut self,
+        members: &[TypeExpr],
+        span: Span,
+        target: Option<TypeId>,
+        naming: &mut Naming,
+    ) -> Ty {
         let mut nulls: Vec<Span> = Vec::new();
         let mut literals: Vec<(String, Span)> = Vec::new();
         let mut others: Vec<&TypeExpr> = Vec::new();
@@ -395,7 +455,13 @@ impl Checker<'_> {
             }
         }
         let nullable = !nulls.is_empty();
-        let wrap = |ty: Ty| if nullable { Ty::Nullable(Box::new(ty)) } else { ty };
+        let wrap = |ty: Ty| {
+            if nullable {
+                Ty::Nullable(Box::new(ty))
+            } else {
+                ty
+            }
+        };
 
         // `T | null` and `"a" | null` need no union type of their own.
         if others.len() + usize::from(!literals.is_empty()) <= 1 && target.is_none() {
@@ -442,20 +508,40 @@ impl Checker<'_> {
             Some(id) => id,
             None => {
                 let (rust, ts, name_span) = naming.next(span);
-                self.alloc(rust, ts, naming.scope, Origin::Nested, name_span, Some(naming.parent))
+                self.alloc(
+                    rust,
+                    ts,
+                    naming.scope,
+                    Origin::Nested,
+                    name_span,
+                    Some(naming.parent),
+                )
             }
         };
         let mut lowered: Vec<(Ty, Span)> = Vec::new();
         if !literals.is_empty() {
             let union = self.ty(id);
-            let (rust, ts) = (format!("{}Literal", union.rust_name), format!("{}Literal", union.ts_name));
-            let group = self.alloc(rust, ts, union.scope, Origin::Nested, literals[0].1, Some(id));
+            let (rust, ts) = (
+                format!("{}Literal", union.rust_name),
+                format!("{}Literal", union.ts_name),
+            );
+            let group = self.alloc(
+                rust,
+                ts,
+                union.scope,
+                Origin::Nested,
+                literals[0].1,
+                Some(id),
+            );
             self.fill_string_enum(group, &literals);
             lowered.push((Ty::Named(group), literals[0].1));
         }
         for member in others {
             let ty = self.lower_expr(member, naming);
-            if let Some((_, first)) = lowered.iter().find(|(t, _)| *t == ty && !matches!(t, Ty::Any)) {
+            if let Some((_, first)) = lowered
+                .iter()
+                .find(|(t, _)| *t == ty && !matches!(t, Ty::Any))
+            {
                 let first = *first;
                 self.duplicate_member(member.span, first, "this type");
                 continue;
@@ -471,12 +557,25 @@ impl Checker<'_> {
         wrap(Ty::Named(id))
     }
 
-    fn string_enum(&mut self, literals: &[(String, Span)], target: Option<TypeId>, naming: &mut Naming, span: Span) -> TypeId {
+    fn string_enum(
+        &mut self,
+        literals: &[(String, Span)],
+        target: Option<TypeId>,
+        naming: &mut Naming,
+        span: Span,
+    ) -> TypeId {
         let id = match target {
             Some(id) => id,
             None => {
                 let (rust, ts, name_span) = naming.next(span);
-                self.alloc(rust, ts, naming.scope, Origin::Nested, name_span, Some(naming.parent))
+                self.alloc(
+                    rust,
+                    ts,
+                    naming.scope,
+                    Origin::Nested,
+                    name_span,
+                    Some(naming.parent),
+                )
             }
         };
         self.fill_string_enum(id, literals);
@@ -493,7 +592,9 @@ impl Checker<'_> {
                     Diagnostic::error(
                         Code::NameCollision,
                         *span,
-                        format!("\"{other}\" and \"{value}\" both become the Rust variant `{rust}`"),
+                        format!(
+                            "\"{other}\" and \"{value}\" both become the Rust variant `{rust}`"
+                        ),
                     )
                     .label("second literal")
                     .related(*first, "first literal")
@@ -513,10 +614,14 @@ impl Checker<'_> {
 
     fn duplicate_member(&mut self, span: Span, first: Span, what: &str) {
         self.diagnostics.push(
-            Diagnostic::error(Code::DuplicateUnionMember, span, format!("{what} appears twice in this union"))
-                .label("duplicate member")
-                .related(first, "first listed here")
-                .help("remove the duplicate"),
+            Diagnostic::error(
+                Code::DuplicateUnionMember,
+                span,
+                format!("{what} appears twice in this union"),
+            )
+            .label("duplicate member")
+            .related(first, "first listed here")
+            .help("remove the duplicate"),
         );
     }
 }

@@ -10,8 +10,9 @@
 //!    generated name is unique in its language);
 //! 5. `order` — types are put in file order and the fingerprint computed.
 //!
-//! The driver stops after a pass that found errors, so each later pass only
-//! sees a well-formed model.
+//! References that do not resolve become `any`, so every pass can run on a
+//! schema with errors and all problems are reported in one run; the model
+//! is only handed out when there are none.
 
 mod cycles;
 mod declare;
@@ -30,7 +31,11 @@ use crate::source::{SourceFile, Span};
 use crate::syntax::ast;
 
 /// Checks a parsed schema. Returns the model when no errors were found.
-pub fn check(ast: &ast::Schema, file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ir::Schema> {
+pub fn check(
+    ast: &ast::Schema,
+    file: &SourceFile,
+    diagnostics: &mut Diagnostics,
+) -> Option<ir::Schema> {
     let mut checker = Checker {
         diagnostics,
         source: file.text(),
@@ -45,14 +50,10 @@ pub fn check(ast: &ast::Schema, file: &SourceFile, diagnostics: &mut Diagnostics
     };
     let declared = checker.declare(ast);
     checker.lower(ast, &declared);
-    if checker.diagnostics.has_errors() {
-        return None;
-    }
+    // Unresolved references became `any`, so these passes can still run
+    // and report their own problems in the same run.
     checker.classify_unions();
     checker.check_indexes(ast);
-    if checker.diagnostics.has_errors() {
-        return None;
-    }
     checker.resolve_cycles();
     checker.check_namespaces();
     if checker.diagnostics.has_errors() {
@@ -82,7 +83,15 @@ struct Checker<'d> {
 
 impl Checker<'_> {
     /// Adds a type with a placeholder body, to be filled in by `lower`.
-    fn alloc(&mut self, rust_name: String, ts_name: String, scope: Scope, origin: ir::Origin, span: Span, parent: Option<TypeId>) -> TypeId {
+    fn alloc(
+        &mut self,
+        rust_name: String,
+        ts_name: String,
+        scope: Scope,
+        origin: ir::Origin,
+        span: Span,
+        parent: Option<TypeId>,
+    ) -> TypeId {
         let id = TypeId(self.types.len() as u32);
         self.types.push(TypeDef {
             rust_name,

@@ -12,7 +12,10 @@ impl Checker<'_> {
             new_id[old.0 as usize] = TypeId(new as u32);
         }
         let remap = |id: &mut TypeId| *id = new_id[id.0 as usize];
-        let mut old_types: Vec<Option<ir::TypeDef>> = std::mem::take(&mut self.types).into_iter().map(Some).collect();
+        let mut old_types: Vec<Option<ir::TypeDef>> = std::mem::take(&mut self.types)
+            .into_iter()
+            .map(Some)
+            .collect();
         let mut types: Vec<ir::TypeDef> = order
             .iter()
             .map(|old| old_types[old.0 as usize].take().expect("each type once"))
@@ -49,7 +52,10 @@ impl Checker<'_> {
                 is_child[child.0 as usize] = true;
             }
         }
-        let mut roots: Vec<TypeId> = (0..self.types.len() as u32).map(TypeId).filter(|id| !is_child[id.0 as usize]).collect();
+        let mut roots: Vec<TypeId> = (0..self.types.len() as u32)
+            .map(TypeId)
+            .filter(|id| !is_child[id.0 as usize])
+            .collect();
         roots.sort_by_key(|id| (self.name_spans[id].start, id.0));
         let mut order = Vec::with_capacity(self.types.len());
         let mut stack: Vec<TypeId> = roots.into_iter().rev().collect();
@@ -63,15 +69,23 @@ impl Checker<'_> {
 
 fn remap_body(body: &mut TypeBody, remap: &impl Fn(&mut TypeId)) {
     match body {
-        TypeBody::Object(object) => object.fields.iter_mut().for_each(|f| remap_ty(&mut f.ty, remap)),
+        TypeBody::Object(object) => object
+            .fields
+            .iter_mut()
+            .for_each(|f| remap_ty(&mut f.ty, remap)),
         TypeBody::StringEnum(_) => {}
         TypeBody::Tagged(tagged) => {
             for variant in &mut tagged.variants {
                 remap(&mut variant.member);
-                variant.fields.iter_mut().for_each(|f| remap_ty(&mut f.ty, remap));
+                variant
+                    .fields
+                    .iter_mut()
+                    .for_each(|f| remap_ty(&mut f.ty, remap));
             }
         }
-        TypeBody::Untagged(variants) => variants.iter_mut().for_each(|v| remap_ty(&mut v.ty, remap)),
+        TypeBody::Untagged(variants) => {
+            variants.iter_mut().for_each(|v| remap_ty(&mut v.ty, remap))
+        }
         TypeBody::Alias(alias) => remap_ty(&mut alias.ty, remap),
     }
 }

@@ -45,16 +45,26 @@ impl Checker<'_> {
         }
         for (ty, span) in &union.members {
             match ty {
-                Ty::Literal(Literal::Number { .. }) if has(&Ty::Float64) => redundant.push((*span, "float64")),
-                Ty::Literal(Literal::Bool(_)) if has(&Ty::Boolean) => redundant.push((*span, "boolean")),
+                Ty::Literal(Literal::Number { .. }) if has(&Ty::Float64) => {
+                    redundant.push((*span, "float64"))
+                }
+                Ty::Literal(Literal::Bool(_)) if has(&Ty::Boolean) => {
+                    redundant.push((*span, "boolean"))
+                }
                 _ => {}
             }
         }
         for (span, base) in redundant {
             self.diagnostics.push(
-                Diagnostic::warning(Code::RedundantLiteral, span, format!("this literal is already included in `{base}`"))
-                    .label("redundant")
-                    .help(format!("remove the literal, or replace `{base}` with the literals you mean")),
+                Diagnostic::warning(
+                    Code::RedundantLiteral,
+                    span,
+                    format!("this literal is already included in `{base}`"),
+                )
+                .label("redundant")
+                .help(format!(
+                    "remove the literal, or replace `{base}` with the literals you mean"
+                )),
             );
         }
     }
@@ -64,7 +74,9 @@ impl Checker<'_> {
         let mut objects: Vec<(TypeId, &ir::Object, Span)> = Vec::new();
         for (ty, span) in &union.members {
             let Ty::Named(id) = ty else { return None };
-            let TypeBody::Object(object) = &self.ty(*id).body else { return None };
+            let TypeBody::Object(object) = &self.ty(*id).body else {
+                return None;
+            };
             objects.push((*id, object, *span));
         }
         let (_, first, _) = objects.first()?;
@@ -72,10 +84,16 @@ impl Checker<'_> {
             let mut values = HashSet::new();
             let mut variants = Vec::new();
             for (id, object, span) in &objects {
-                let Some(field) = object.fields.iter().find(|f| f.name.wire == candidate.name.wire) else {
+                let Some(field) = object
+                    .fields
+                    .iter()
+                    .find(|f| f.name.wire == candidate.name.wire)
+                else {
                     continue 'candidates;
                 };
-                let Some(value) = self.single_literal(field) else { continue 'candidates };
+                let Some(value) = self.single_literal(field) else {
+                    continue 'candidates;
+                };
                 if !values.insert(value.to_string()) {
                     continue 'candidates;
                 }
@@ -83,7 +101,12 @@ impl Checker<'_> {
                     tag_value: value.to_string(),
                     rust: names::rust_variant(value),
                     member: *id,
-                    fields: object.fields.iter().filter(|f| f.name.wire != candidate.name.wire).cloned().collect(),
+                    fields: object
+                        .fields
+                        .iter()
+                        .filter(|f| f.name.wire != candidate.name.wire)
+                        .cloned()
+                        .collect(),
                     span: *span,
                 });
             }
@@ -107,7 +130,9 @@ impl Checker<'_> {
         }
         let Ty::Named(id) = field.ty else { return None };
         match &self.ty(id).body {
-            TypeBody::StringEnum(variants) if variants.len() == 1 => Some(variants[0].wire.as_str()),
+            TypeBody::StringEnum(variants) if variants.len() == 1 => {
+                Some(variants[0].wire.as_str())
+            }
             _ => None,
         }
     }
@@ -122,10 +147,14 @@ impl Checker<'_> {
             };
             if let Some(first) = variants.iter().find(|v| v.rust == rust) {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::NameCollision, *span, format!("two members of this union both become the Rust variant `{rust}`"))
-                        .label("second member")
-                        .related(first.span, "first member")
-                        .help("name one of the member types under `types:`"),
+                    Diagnostic::error(
+                        Code::NameCollision,
+                        *span,
+                        format!("two members of this union both become the Rust variant `{rust}`"),
+                    )
+                    .label("second member")
+                    .related(first.span, "first member")
+                    .help("name one of the member types under `types:`"),
                 );
                 continue;
             }
@@ -149,13 +178,24 @@ impl Checker<'_> {
             Ty::Bytes => "Bytes".into(),
             Ty::Null => "Null".into(),
             Ty::Any => "Any".into(),
-            Ty::Id(table) => format!("{}Id", self.ty(self.tables[table.0 as usize].fields).rust_name),
+            Ty::Id(table) => format!(
+                "{}Id",
+                self.ty(self.tables[table.0 as usize].fields).rust_name
+            ),
             Ty::Doc(table) => self.tables[table.0 as usize].doc_rust_name.clone(),
             Ty::Array(item) => format!("{}List", self.variant_name(item)),
             Ty::Record(_, value) => format!("{}Map", self.variant_name(value)),
             Ty::Nullable(inner) => format!("Optional{}", self.variant_name(inner)),
-            Ty::Literal(Literal::Bool(b)) => if *b { "True".into() } else { "False".into() },
-            Ty::Literal(Literal::Number { text, .. }) => names::rust_variant(&format!("number {}", text.replace(['.', '-', '+'], "_"))),
+            Ty::Literal(Literal::Bool(b)) => {
+                if *b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
+            Ty::Literal(Literal::Number { text, .. }) => {
+                names::rust_variant(&format!("number {}", text.replace(['.', '-', '+'], "_")))
+            }
             Ty::Literal(Literal::String(text)) => names::rust_variant(text),
             Ty::Named(id) => self.ty(*id).rust_name.clone(),
         }
@@ -169,9 +209,12 @@ impl Checker<'_> {
             for earlier in 0..later {
                 let overlap = match (&shapes[earlier], &shapes[later]) {
                     (Shape::Object(a), Shape::Object(b)) => {
-                        a.required.iter().all(|f| b.all.contains(f)) && b.required.iter().all(|f| a.all.contains(f))
+                        a.required.iter().all(|f| b.all.contains(f))
+                            && b.required.iter().all(|f| a.all.contains(f))
                     }
-                    (Shape::Text, Shape::Text) | (Shape::List, Shape::List) | (Shape::Map, Shape::Map) => true,
+                    (Shape::Text, Shape::Text)
+                    | (Shape::List, Shape::List)
+                    | (Shape::Map, Shape::Map) => true,
                     _ => false,
                 };
                 if overlap {
@@ -195,7 +238,12 @@ impl Checker<'_> {
             Ty::Doc(table) => self.shape(&Ty::Named(self.tables[table.0 as usize].fields)),
             Ty::Named(id) => match &self.ty(*id).body {
                 TypeBody::Object(object) => Shape::Object(ObjectShape {
-                    required: object.fields.iter().filter(|f| !f.optional).map(|f| f.name.wire.clone()).collect(),
+                    required: object
+                        .fields
+                        .iter()
+                        .filter(|f| !f.optional)
+                        .map(|f| f.name.wire.clone())
+                        .collect(),
                     all: object.fields.iter().map(|f| f.name.wire.clone()).collect(),
                 }),
                 _ => Shape::Other,

@@ -21,7 +21,12 @@ pub struct Args {
 pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
     let bytes = match std::fs::read(&args.schema) {
         Ok(bytes) => bytes,
-        Err(error) => return fail_usage(io, format!("cannot read {}: {error}", args.schema.display())),
+        Err(error) => {
+            return fail_usage(
+                io,
+                format!("cannot read {}: {error}", args.schema.display()),
+            )
+        }
     };
     let checked = crate::check_bytes(&args.schema.display().to_string(), &bytes);
     let failed = checked.has_errors() || (args.deny_warnings && checked.has_warnings());
@@ -38,15 +43,27 @@ pub(super) fn report(checked: &crate::Checked, format: Format, io: &mut Io<'_>) 
     let diagnostics = &checked.diagnostics;
     let file = &checked.file;
     let _ = match format {
-        Format::Json => io.stdout.write_all(render::json(diagnostics, file).as_bytes()),
-        Format::Github => io.stdout.write_all(render::github(diagnostics, file).as_bytes()),
+        Format::Json => io
+            .stdout
+            .write_all(render::json(diagnostics, file).as_bytes()),
+        Format::Github => io
+            .stdout
+            .write_all(render::github(diagnostics, file).as_bytes()),
         Format::Human if diagnostics.is_empty() => Ok(()),
         Format::Human => {
-            let style = Style { color: io.color, ..Style::PLAIN };
+            let style = Style {
+                color: io.color,
+                ..Style::PLAIN
+            };
             let text = render::human(diagnostics, file, style);
-            io.stderr
-                .write_all(text.as_bytes())
-                .and_then(|()| writeln!(io.stderr, "{}: {}", file.name(), render::summary(diagnostics)))
+            io.stderr.write_all(text.as_bytes()).and_then(|()| {
+                writeln!(
+                    io.stderr,
+                    "{}: {}",
+                    file.name(),
+                    render::summary(diagnostics)
+                )
+            })
         }
     };
 }

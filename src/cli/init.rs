@@ -17,13 +17,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&args.path);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.path);
     let mut file = match file {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-            return fail_usage(io, format!("{} already exists; not overwriting it", args.path.display()));
+            return fail_usage(
+                io,
+                format!("{} already exists; not overwriting it", args.path.display()),
+            );
         }
-        Err(error) => return fail_usage(io, format!("cannot create {}: {error}", args.path.display())),
+        Err(error) => {
+            return fail_usage(
+                io,
+                format!("cannot create {}: {error}", args.path.display()),
+            )
+        }
     };
     if let Err(error) = file.write_all(STARTER.as_bytes()) {
         return fail_usage(io, format!("cannot write {}: {error}", args.path.display()));

@@ -21,7 +21,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "schemabridge", version, about = "One YAML schema in; Rust server code and TypeScript client bindings out.")]
+#[command(
+    name = "schemabridge",
+    version,
+    about = "One YAML schema in; Rust server code and TypeScript client bindings out."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -62,9 +66,21 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
-            let text = if io.color { error.render().ansi().to_string() } else { error.render().to_string() };
-            let code = if error.use_stderr() { exit::USAGE } else { exit::OK };
-            let stream: &mut dyn Write = if error.use_stderr() { io.stderr } else { io.stdout };
+            let text = if io.color {
+                error.render().ansi().to_string()
+            } else {
+                error.render().to_string()
+            };
+            let code = if error.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let stream: &mut dyn Write = if error.use_stderr() {
+                io.stderr
+            } else {
+                io.stdout
+            };
             let _ = stream.write_all(text.as_bytes());
             return code;
         }

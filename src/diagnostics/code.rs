@@ -37,7 +37,6 @@ macro_rules! codes {
 }
 
 codes! {
-    Io => "io": "The schema file could not be read.",
     InvalidUtf8 => "invalid_utf8": "The schema file is not UTF-8 text.",
     YamlSyntax => "yaml_syntax": "The file is not well-formed YAML.",
     DuplicateKey => "duplicate_key": "A key appears twice in one YAML mapping.",
@@ -60,7 +59,6 @@ codes! {
     InvalidIndexName => "invalid_index_name": "An index name breaks the naming rules.",
     ReservedName => "reserved_name": "A name that schemabridge itself uses.",
     NameCollision => "name_collision": "Two names become the same identifier in generated code.",
-    DuplicateType => "duplicate_type": "Two declarations of one named type.",
     IndexField => "index_field": "An index lists a field its table does not have.",
     IndexDuplicateField => "index_duplicate_field": "An index lists a field twice.",
     IndexSize => "index_size": "An index lists no fields, or more than 16.",

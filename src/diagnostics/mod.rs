@@ -75,8 +75,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the help unless one is set already, so a specific help
+    /// ("did you mean …") given first wins over a general fallback.
     pub fn help_opt(mut self, help: Option<String>) -> Self {
-        self.help = help.or(self.help);
+        if self.help.is_none() {
+            self.help = help;
+        }
         self
     }
 }

@@ -51,7 +51,11 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
         .count();
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// One entry of `check --format json`, as SPEC §2 pins it.

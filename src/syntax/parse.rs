@@ -45,9 +45,13 @@ pub fn parse_schema(root: Option<&Node>, eof: usize, diagnostics: &mut Diagnosti
                 version = true;
                 if value.as_str() != Some("1") {
                     p.diagnostics.push(
-                        Diagnostic::error(Code::UnsupportedVersion, value.span, "unsupported schema version")
-                            .label("expected `1`")
-                            .help("the only schema version is 1: write `version: 1`"),
+                        Diagnostic::error(
+                            Code::UnsupportedVersion,
+                            value.span,
+                            "unsupported schema version",
+                        )
+                        .label("expected `1`")
+                        .help("the only schema version is 1: write `version: 1`"),
                     );
                 }
             }
@@ -70,7 +74,11 @@ pub fn parse_schema(root: Option<&Node>, eof: usize, diagnostics: &mut Diagnosti
     let start = crate::source::Span::new(root.span.start, root.span.start);
     for (present, key, help) in [
         (version, "version", "add `version: 1` at the top"),
-        (tables, "tables", "add `tables: {}` if there are no tables yet"),
+        (
+            tables,
+            "tables",
+            "add `tables: {}` if there are no tables yet",
+        ),
     ] {
         if !present {
             p.diagnostics.push(
@@ -141,10 +149,14 @@ impl SchemaParser<'_> {
             return Some(found);
         }
         self.diagnostics.push(
-            Diagnostic::error(Code::UnknownKey, key.span, format!("unknown {what} `{name}`"))
-                .label("not recognized here")
-                .help_opt(did_you_mean(name, allowed.iter().copied()))
-                .help_opt(Some(format!("expected one of {}", list(allowed)))),
+            Diagnostic::error(
+                Code::UnknownKey,
+                key.span,
+                format!("unknown {what} `{name}`"),
+            )
+            .label("not recognized here")
+            .help_opt(did_you_mean(name, allowed.iter().copied()))
+            .help_opt(Some(format!("expected one of {}", list(allowed)))),
         );
         None
     }
@@ -165,6 +177,25 @@ impl SchemaParser<'_> {
     fn type_decl(&mut self, node: &Node) -> TypeDecl {
         let span = node.span;
         match &node.kind {
+            NodeKind::Scalar(scalar)
+                if scalar.style == crate::yaml::ScalarStyle::Plain
+                    && matches!(scalar.value.as_str(), "" | "~") =>
+            {
+                self.diagnostics.push(
+                    Diagnostic::error(Code::TypeSyntax, span, "missing type")
+                        .label("expected a type here")
+                        .help("write a type such as `string`; the null type is written `null`"),
+                );
+                TypeDecl {
+                    kind: DeclKind::Expr(TypeExpr {
+                        kind: ExprKind::Scalar(ScalarType::Any),
+                        span,
+                    }),
+                    doc: None,
+                    name: None,
+                    span,
+                }
+            }
             NodeKind::Scalar(_) => TypeDecl {
                 kind: DeclKind::Expr(self.expr(node)),
                 doc: None,
@@ -269,7 +300,10 @@ impl SchemaParser<'_> {
 
     fn fields(&mut self, node: &Node, what: &str) -> Vec<FieldDecl> {
         let entries = self.optional_mapping(node, what);
-        entries.iter().map(|e| self.field(&e.key, &e.value)).collect()
+        entries
+            .iter()
+            .map(|e| self.field(&e.key, &e.value))
+            .collect()
     }
 
     fn expr(&mut self, node: &Node) -> TypeExpr {
@@ -283,7 +317,10 @@ impl SchemaParser<'_> {
 
     fn tables(&mut self, node: &Node) -> Vec<Table> {
         let entries = self.optional_mapping(node, "`tables`");
-        entries.iter().map(|e| self.table(&e.key, &e.value)).collect()
+        entries
+            .iter()
+            .map(|e| self.table(&e.key, &e.value))
+            .collect()
     }
 
     fn table(&mut self, key: &Node, node: &Node) -> Table {
@@ -316,9 +353,13 @@ impl SchemaParser<'_> {
         }
         if !has_fields {
             self.diagnostics.push(
-                Diagnostic::error(Code::MissingKey, key.span, format!("table `{}` has no `fields`", table.name.name))
-                    .label("missing `fields`")
-                    .help("add `fields:` with one entry per field (`fields: {}` for none)"),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    key.span,
+                    format!("table `{}` has no `fields`", table.name.name),
+                )
+                .label("missing `fields`")
+                .help("add `fields:` with one entry per field (`fields: {}` for none)"),
             );
         }
         table
@@ -336,9 +377,13 @@ impl SchemaParser<'_> {
                     .collect(),
                 NodeKind::Scalar(_) => {
                     self.diagnostics.push(
-                        Diagnostic::error(Code::WrongKind, value.span, "an index lists its fields in a sequence")
-                            .label("expected a list of field names")
-                            .help(format!("write `[{}]`", value.as_str().unwrap_or_default())),
+                        Diagnostic::error(
+                            Code::WrongKind,
+                            value.span,
+                            "an index lists its fields in a sequence",
+                        )
+                        .label("expected a list of field names")
+                        .help(format!("write `[{}]`", value.as_str().unwrap_or_default())),
                     );
                     continue;
                 }
@@ -407,7 +452,8 @@ impl SchemaParser<'_> {
                 .help("add `kind: query`, `kind: mutation` or `kind: action`"),
             );
         }
-        function.kind = kind?;
+        // A missing or bad kind was reported; keep checking the rest.
+        function.kind = kind.unwrap_or(FunctionKind::Query);
         Some(function)
     }
 
@@ -426,7 +472,9 @@ impl SchemaParser<'_> {
                     )
                     .label("unknown kind")
                     .help_opt(did_you_mean(text, KINDS.iter().copied()))
-                    .help_opt(Some("a function is a `query`, a `mutation` or an `action`".to_string())),
+                    .help_opt(Some(
+                        "a function is a `query`, a `mutation` or an `action`".to_string(),
+                    )),
                 );
                 None
             }

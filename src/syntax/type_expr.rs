@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
-use crate::yaml::{MAX_DEPTH, Node};
+use crate::yaml::{Node, MAX_DEPTH};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeExpr {
@@ -61,7 +61,10 @@ impl ScalarType {
     ];
 
     pub fn from_name(name: &str) -> Option<ScalarType> {
-        Self::NAMES.iter().find(|(n, _)| *n == name).map(|&(_, t)| t)
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, t)| t)
     }
 
     pub fn name(self) -> &'static str {
@@ -181,7 +184,9 @@ fn lex(text: &str) -> Result<Vec<Token>, (Range<usize>, String)> {
             }
             b'-' | b'0'..=b'9' => {
                 i += 1;
-                while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
                     i += 1;
                 }
                 TokenKind::Number(text[start..i].to_string())
@@ -194,10 +199,16 @@ fn lex(text: &str) -> Result<Vec<Token>, (Range<usize>, String)> {
             }
             _ => {
                 let len = text[i..].chars().next().map_or(1, char::len_utf8);
-                return Err((i..i + len, format!("unexpected character `{}` in a type", &text[i..i + len])));
+                return Err((
+                    i..i + len,
+                    format!("unexpected character `{}` in a type", &text[i..i + len]),
+                ));
             }
         };
-        tokens.push(Token { kind, range: start..i });
+        tokens.push(Token {
+            kind,
+            range: start..i,
+        });
     }
     Ok(tokens)
 }
@@ -236,7 +247,10 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, punct: char) -> bool {
-        if self.peek().is_some_and(|t| t.kind == TokenKind::Punct(punct)) {
+        if self
+            .peek()
+            .is_some_and(|t| t.kind == TokenKind::Punct(punct))
+        {
             self.pos += 1;
             true
         } else {
@@ -323,8 +337,10 @@ impl Parser<'_> {
 
     fn primary(&mut self) -> Parsed {
         let Some(token) = self.peek().cloned() else {
-            return Err(syntax_error(self.here(), "expected a type, found the end of the type")
-                .help("write a type such as `string`, `array<string>` or `id<users>`"));
+            return Err(
+                syntax_error(self.here(), "expected a type, found the end of the type")
+                    .help("write a type such as `string`, `array<string>` or `id<users>`"),
+            );
         };
         let start = self.span(token.range.clone());
         self.pos += 1;
@@ -349,7 +365,9 @@ impl Parser<'_> {
                     span: start.join(close),
                 })
             }
-            TokenKind::Punct(c) => Err(syntax_error(start, format!("expected a type, found `{c}`"))),
+            TokenKind::Punct(c) => {
+                Err(syntax_error(start, format!("expected a type, found `{c}`")))
+            }
             TokenKind::Ident(name) => self.named(name, start),
         }
     }
@@ -431,7 +449,9 @@ mod tests {
         let file = SourceFile::new("t.yaml", yaml);
         let mut diagnostics = Diagnostics::new();
         let root = crate::yaml::read(&file, &mut diagnostics).unwrap();
-        let crate::yaml::NodeKind::Mapping(entries) = root.kind else { panic!() };
+        let crate::yaml::NodeKind::Mapping(entries) = root.kind else {
+            panic!()
+        };
         let ty = parse(&entries[0].value, &mut diagnostics);
         (ty, diagnostics.into_sorted())
     }
@@ -466,22 +486,41 @@ mod tests {
             "record<id<users@14>@11..20, array<\"a\"@23..26 | 1.5@29..32@22..33>@22..35>@4..36 | null@39..43@4..43"
         );
         let (ty, _) = parse_str("string[][] | true");
-        assert_eq!(show(&ty.unwrap()), "array<array<string@4..10>@4..12>@4..14 | true@17..21@4..21");
+        assert_eq!(
+            show(&ty.unwrap()),
+            "array<array<string@4..10>@4..12>@4..14 | true@17..21@4..21"
+        );
     }
 
     #[test]
     fn reports_syntax_errors_at_the_token() {
         for (text, message, at) in [
-            ("array<string", "expected `>` to close `array<`, found the end of the type", 16),
-            ("record<string>", "expected `,` between the key and value types", 17),
+            (
+                "array<string",
+                "expected `>` to close `array<`, found the end of the type",
+                16,
+            ),
+            (
+                "record<string>",
+                "expected `,` between the key and value types",
+                17,
+            ),
             ("string |", "expected a type, found the end", 12),
             ("id<>", "expected a table name, found `>`", 7),
-            ("string string", "unexpected `string` after a complete type", 11),
+            (
+                "string string",
+                "unexpected `string` after a complete type",
+                11,
+            ),
             ("a & b", "unexpected character `&`", 6),
         ] {
             let (ty, d) = parse_str(text);
             assert!(ty.is_none(), "{text}");
-            assert!(d[0].message.starts_with(message), "{text}: {}", d[0].message);
+            assert!(
+                d[0].message.starts_with(message),
+                "{text}: {}",
+                d[0].message
+            );
             assert_eq!(d[0].span.start, at, "{text}");
         }
     }

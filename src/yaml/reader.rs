@@ -79,8 +79,10 @@ impl Reader<'_> {
                 }
                 Event::Alias(_) => {
                     self.reject_anchor(span, "alias");
+                    // Stands in for the alias so that checking goes on; `any`
+                    // reads as a valid type, so no second error follows.
                     let null = Scalar {
-                        value: String::new(),
+                        value: "any".to_string(),
                         style: ScalarStyle::Plain,
                         content_start: None,
                     };
@@ -155,10 +157,7 @@ impl Reader<'_> {
                     };
                     self.finish(node);
                 }
-                Event::StreamStart
-                | Event::StreamEnd
-                | Event::DocumentEnd
-                | Event::Nothing => {}
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
             }
         }
         Ok(())
@@ -201,7 +200,10 @@ impl Reader<'_> {
                         return;
                     }
                     seen.insert(name, k.span);
-                    entries.push(Entry { key: k, value: node });
+                    entries.push(Entry {
+                        key: k,
+                        value: node,
+                    });
                 }
             },
         }
@@ -244,11 +246,16 @@ impl Reader<'_> {
     }
 
     fn reject_anchor(&mut self, span: Span, what: &str) {
+        let plural = if what == "alias" {
+            "aliases"
+        } else {
+            "anchors"
+        };
         self.diagnostics.push(
             Diagnostic::error(
                 Code::YamlAnchor,
                 span,
-                format!("YAML {what}s are not allowed in a schema"),
+                format!("YAML {plural} are not allowed in a schema"),
             )
             .label(format!("{what} used here"))
             .help("declare the shared part under `types:` and refer to it by name"),
@@ -319,7 +326,10 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let root = root.unwrap();
         let e = entries(&root);
-        assert_eq!(&text[e[0].value.span.start..e[0].value.span.end], "array<strng>");
+        assert_eq!(
+            &text[e[0].value.span.start..e[0].value.span.end],
+            "array<strng>"
+        );
         assert_eq!(e[0].value.sub_span(6..11), Span::new(9, 14));
         assert_eq!(&text[e[1].value.span.start..e[1].value.span.end], "'x | y'");
         assert_eq!(&text[e[1].value.sub_span(4..5).start..][..1], "y");
@@ -353,7 +363,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_stops_early() {
-        for text in ["[".repeat(100_000), "{a: ".repeat(100_000), "- ".repeat(100_000)] {
+        for text in [
+            "[".repeat(100_000),
+            "{a: ".repeat(100_000),
+            "- ".repeat(100_000),
+        ] {
             let (root, diags) = read_str(&text);
             assert!(root.is_none());
             assert_eq!(diags[0].code, Code::TooDeep, "{}", &text[..8]);
