@@ -1,6 +1,4 @@
-//! How a value reaches the wire: which fields need the runtime's int64/bytes
-//! encoding, and which optional fields must keep a present `null` apart
-//! from an absent field.
+//! Which values need the runtime's int64/bytes wire encoding.
 
 use crate::ir::{Schema, Ty, TypeBody};
 
@@ -15,14 +13,22 @@ pub fn needs_wire(schema: &Schema, ty: &Ty) -> bool {
     matches!(leaf(schema, ty), Ty::Int64 | Ty::Bytes)
 }
 
-/// Whether `null` is one of the values of `ty` (`T | null`, `any`, `null`).
-/// An optional field of such a type has three states, and plain
-/// `Option<T>` would read a present `null` as absent.
-pub fn admits_null(schema: &Schema, ty: &Ty) -> bool {
-    matches!(
-        resolve_aliases(schema, ty),
-        Ty::Nullable(_) | Ty::Any | Ty::Null
-    )
+/// Whether serde would read a missing field of type `ty` as `null`: it does
+/// for any type that deserializes from "none", which is `Option` and
+/// anything that wraps it transparently (an alias, a newtype, a `Box`).
+pub fn reads_missing_as_null(schema: &Schema, ty: &Ty) -> bool {
+    let mut ty = ty;
+    for _ in 0..=schema.types.len() {
+        match ty {
+            Ty::Nullable(_) => return true,
+            Ty::Named(id) => match &schema.ty(*id).body {
+                TypeBody::Alias(alias) => ty = &alias.ty,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The type under the containers that the runtime's `Wire` trait walks

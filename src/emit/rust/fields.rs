@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::encoding::{admits_null, needs_wire};
+use super::encoding::{needs_wire, reads_missing_as_null};
 use super::idents::{doc_attrs, ident, needs_rename};
 use super::paths::boxed_ty;
 use super::runtime;
@@ -30,8 +30,15 @@ pub fn field(schema: &Schema, scope: Scope, field: &Field, vis: Vis) -> TokenStr
     let encoding = if field.optional {
         ty = quote!(::std::option::Option<#ty>);
         optional_attrs(schema, &field.ty)
-    } else {
+    } else if needs_wire(schema, &field.ty) {
         wire_attr(schema, &field.ty)
+    } else if reads_missing_as_null(schema, &field.ty) {
+        // `score: float64 | null` must be present; serde alone would take a
+        // missing field for `null`. Any `deserialize_with` turns that off,
+        // and the type's own `Deserialize` is the one to use.
+        quote!(#[serde(deserialize_with = "::serde::Deserialize::deserialize")])
+    } else {
+        TokenStream::new()
     };
     quote! {
         #doc
@@ -42,7 +49,7 @@ pub fn field(schema: &Schema, scope: Scope, field: &Field, vis: Vis) -> TokenStr
 }
 
 /// `#[serde(rename)]` when the wire name is not the Rust name.
-pub fn rename_attr(name: &Name) -> TokenStream {
+fn rename_attr(name: &Name) -> TokenStream {
     if needs_rename(&name.wire, &name.rust) {
         let wire = &name.wire;
         quote!(#[serde(rename = #wire)])
@@ -62,20 +69,18 @@ pub fn wire_attr(schema: &Schema, ty: &Ty) -> TokenStream {
     }
 }
 
-/// An optional field may be absent: it is left out when `None` and reads
-/// as `None` when missing.
+/// An optional field may be absent: it is left out when `None`, reads as
+/// `None` when missing, and as `Some` whenever present. Plain serde would
+/// read a present `null` as absent, merging two of the three states of
+/// `note?: string | null`.
 fn optional_attrs(schema: &Schema, ty: &Ty) -> TokenStream {
-    let skip = quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]);
-    // With null among the values, `Some(None)` (or `Some(Value::Null)`)
-    // must survive a round trip; plain `Option` would read `null` as absent.
-    let with = match (admits_null(schema, ty), needs_wire(schema, ty)) {
-        (true, false) => Some(runtime::DOUBLE_OPTION),
-        (true, true) => Some(runtime::DOUBLE_OPTION_WIRE),
-        (false, true) => Some(runtime::WIRE),
-        (false, false) => None,
+    let with = if needs_wire(schema, ty) {
+        runtime::OPTIONAL_WIRE
+    } else {
+        runtime::OPTIONAL
     };
-    match with {
-        Some(with) => quote!(#skip #[serde(with = #with)]),
-        None => skip,
+    quote! {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(with = #with)]
     }
 }

@@ -61,23 +61,28 @@ pub fn doc_lines(doc: &str) -> Vec<String> {
             if line.is_empty() {
                 return String::new();
             }
-            let mut out = String::with_capacity(line.len() + 1);
-            out.push(' ');
-            for c in line.chars() {
-                if must_escape_in_comment(c) {
-                    out.extend(c.escape_unicode());
-                } else {
-                    out.push(c);
-                }
-            }
-            out
+            format!(" {}", escape_for_comment(line))
         })
         .collect()
 }
 
+/// `text` with every character that may not appear raw in a `//` comment
+/// written as a visible `\u{…}` escape (newlines included, so the text
+/// stays on one line).
+pub fn escape_for_comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if must_escape_in_comment(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn must_escape_in_comment(c: char) -> bool {
-    (c.is_control() && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -110,6 +115,6 @@ mod tests {
             [" a", " b", "", "  c\\u{202e}d\\u{d}e"]
         );
         // Left alone: comment closers, quotes, backslashes, U+2028.
-        assert_eq!(doc_lines("*/ \"\\ \u{2028}"), [" */ \"\\ \u{2028}"]);
+        assert_eq!(doc_lines("*/ \"\\ a\u{2028}b"), [" */ \"\\ a\u{2028}b"]);
     }
 }

@@ -9,15 +9,14 @@ use quote::quote;
 /// `Box` around them (the runtime's `Wire` trait).
 pub const WIRE: &str = "::schemabridge_runtime::__private::wire";
 
-/// serde `with` module for an optional field whose type admits null:
-/// `serialize<T: Serialize>(&Option<T>)` writes the inner value (the field
-/// is skipped when `None`), `deserialize<T: Deserialize>() -> Option<T>`
-/// wraps whatever is present in `Some`, so a present `null` stays distinct
-/// from an absent field.
-pub const DOUBLE_OPTION: &str = "::schemabridge_runtime::__private::double_option";
+/// serde `with` module for an optional field (`Option<T>`, used with
+/// `default` and `skip_serializing_if`): a present field is always `Some`,
+/// so `note?: string | null` keeps absent, `null` and a value apart, and a
+/// `null` for a field that is not nullable is refused.
+pub const OPTIONAL: &str = "::schemabridge_runtime::__private::optional";
 
-/// As [`DOUBLE_OPTION`], with `T: Wire` encoded through [`WIRE`].
-pub const DOUBLE_OPTION_WIRE: &str = "::schemabridge_runtime::__private::double_option_wire";
+/// As [`OPTIONAL`], with the value in the [`WIRE`] encoding.
+pub const OPTIONAL_WIRE: &str = "::schemabridge_runtime::__private::wire::optional";
 
 /// `Id<T>`: the id of a document of the table whose fields type is `T`.
 pub fn id() -> TokenStream {

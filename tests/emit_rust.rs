@@ -1,0 +1,50 @@
+//! Snapshot tests of the Rust emitter over hand-built models
+//! (`rust-compile/cases.rs`); `emit_rust_compile` compiles the same output.
+
+#[path = "rust-compile/builder.rs"]
+mod builder;
+#[path = "rust-compile/cases.rs"]
+mod cases;
+
+use schemabridge::emit::rust::emit;
+
+fn assert_emits(name: &str, schema: &schemabridge::ir::Schema) {
+    // The header names the tool's version; a release should not churn
+    // every snapshot.
+    let rust = emit(schema).replacen(env!("CARGO_PKG_VERSION"), "[version]", 1);
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(format!("emit_rust__{name}"), rust);
+    });
+}
+
+macro_rules! snapshot_tests {
+    ($($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                assert_emits(stringify!($case), &cases::$case());
+            }
+        )*
+
+        /// A case added to `cases::all` without a snapshot test would be
+        /// compiled but never read.
+        #[test]
+        fn every_case_has_a_snapshot_test() {
+            let tested = [$(stringify!($case)),*];
+            let all = cases::all().into_iter().map(|(name, _)| name).collect::<Vec<_>>();
+            assert_eq!(all, tested);
+        }
+    };
+}
+
+snapshot_tests!(
+    empty,
+    every_ty,
+    optional_fields,
+    names_and_docs,
+    unions,
+    recursion,
+    tables,
+    modules,
+    shadowing,
+);

@@ -1,0 +1,329 @@
+//! What the generated serde attributes do at run time: the three states of
+//! an optional nullable field, the int64/bytes encoding wherever it hides,
+//! tagged and untagged unions, renames, and a call through `router`.
+//! Compiled into the `emit_rust_compile` crate as `src/behaviour.rs`.
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Reads `json`, writes it back, and checks that nothing changed.
+#[track_caller]
+fn round_trip<T: Serialize + DeserializeOwned + Debug>(json: Value) -> T {
+    let value = serde_json::from_value::<T>(json.clone())
+        .unwrap_or_else(|e| panic!("{json} does not read: {e}"));
+    assert_eq!(serde_json::to_value(&value).unwrap(), json, "{value:?}");
+    value
+}
+
+/// Checks that `json` is refused, with an error mentioning `message`.
+#[track_caller]
+fn refuses<T: DeserializeOwned + Debug>(json: Value, message: &str) {
+    match serde_json::from_value::<T>(json.clone()) {
+        Ok(value) => panic!("{json} was read as {value:?}"),
+        Err(e) => assert!(e.to_string().contains(message), "{json}: {e}"),
+    }
+}
+
+mod optional_fields {
+    use super::*;
+    use crate::case_optional_fields::Node;
+
+    fn node(extra: Value) -> Value {
+        let mut node = json!({ "score": null, "stamp": null, "next": null });
+        node.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        node
+    }
+
+    #[test]
+    fn absent_null_and_a_value_stay_apart() {
+        assert_eq!(round_trip::<Node>(node(json!({}))).note, None);
+        assert_eq!(
+            round_trip::<Node>(node(json!({ "note": null }))).note,
+            Some(None)
+        );
+        let note = round_trip::<Node>(node(json!({ "note": "x" }))).note;
+        assert_eq!(note, Some(Some("x".to_owned())));
+        // The same through an alias, `any`, `null`, and the wire encoding.
+        assert_eq!(
+            round_trip::<Node>(node(json!({ "alias": null }))).alias,
+            Some(None)
+        );
+        assert_eq!(
+            round_trip::<Node>(node(json!({ "extra": null }))).extra,
+            Some(Value::Null)
+        );
+        assert_eq!(
+            round_trip::<Node>(node(json!({ "gone": null }))).gone,
+            Some(())
+        );
+        let pinned = round_trip::<Node>(node(json!({ "pinnedAt": null }))).pinned_at;
+        assert_eq!(pinned, Some(None));
+        let pinned = round_trip::<Node>(node(json!({ "pinnedAt": { "$int64": "7" } }))).pinned_at;
+        assert_eq!(pinned, Some(Some(7)));
+    }
+
+    #[test]
+    fn an_optional_field_that_is_not_nullable_refuses_null() {
+        refuses::<Node>(node(json!({ "text": null })), "invalid type: null");
+        refuses::<Node>(node(json!({ "count": null })), "$int64");
+    }
+
+    #[test]
+    fn optional_int64_and_bytes_use_the_wire_encoding() {
+        let n = round_trip::<Node>(node(json!({ "count": { "$int64": "9007199254740993" } })));
+        assert_eq!(n.count, Some(9_007_199_254_740_993));
+        let n = round_trip::<Node>(node(json!({ "tags": [{ "$bytes": "AAE=" }] })));
+        assert_eq!(n.tags, Some(vec![vec![0, 1]]));
+        refuses::<Node>(node(json!({ "count": 5 })), "$int64");
+    }
+
+    #[test]
+    fn boxed_recursion_reads_and_writes() {
+        let n = round_trip::<Node>(node(json!({
+            "parent": { "score": 1.0, "stamp": { "$int64": "1" }, "next": null },
+            "sibling": null,
+            "next": { "score": null, "stamp": null, "next": null },
+        })));
+        assert_eq!(n.parent.unwrap().stamp, Some(1));
+        assert_eq!(n.sibling, Some(None));
+    }
+
+    #[test]
+    fn a_nullable_field_that_is_not_optional_must_be_present() {
+        let mut missing_score = node(json!({}));
+        missing_score.as_object_mut().unwrap().remove("score");
+        refuses::<Node>(missing_score, "missing field `score`");
+        let mut missing_stamp = node(json!({}));
+        missing_stamp.as_object_mut().unwrap().remove("stamp");
+        refuses::<Node>(missing_stamp, "missing field `stamp`");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        refuses::<Node>(node(json!({ "nope": 1 })), "unknown field `nope`");
+    }
+}
+
+mod every_ty {
+    use super::*;
+    use crate::case_every_ty::AllTypes;
+
+    #[test]
+    fn every_type_reads_and_writes() {
+        let point = json!({ "x": 1.5, "y": -2.0 });
+        let all = round_trip::<AllTypes>(json!({
+            "string": "s",
+            "float": 0.5,
+            "int": { "$int64": "-9223372036854775808" },
+            "flag": true,
+            "data": { "$bytes": "aGk=" },
+            "nothing": null,
+            "anything": { "free": ["form", 1] },
+            "userId": "u1",
+            "user": { "_id": "u1", "_creationTime": 1700000000000.0, "name": "Ann" },
+            "points": [point],
+            "byName": { "a": point },
+            "byUser": { "u1": 2.0 },
+            "maybePoint": null,
+            "answer": 42.0,
+            "yes": true,
+            "label": "x",
+            "point": point,
+            "count": { "$int64": "3" },
+            "counts": [{ "$int64": "4" }],
+            "ints": [{ "$int64": "5" }],
+            "blobs": { "k": { "$bytes": "" } },
+            "maybeInt": { "$int64": "6" },
+            "matrix": [[null, { "$int64": "7" }]],
+            "pointsById": { "u2": [point] },
+        }));
+        assert_eq!(all.int, i64::MIN);
+        assert_eq!(all.data, b"hi");
+        assert_eq!(all.user_id.as_str(), "u1");
+        assert_eq!(all.user.creation_time, 1_700_000_000_000.0);
+        assert_eq!(
+            (all.count, all.counts, all.matrix),
+            (3, vec![4], vec![vec![None, Some(7)]])
+        );
+    }
+}
+
+mod names_and_docs {
+    use super::*;
+    use crate::case_names_and_docs::{Kind, Strange};
+
+    #[test]
+    fn wire_names_are_kept() {
+        let s = round_trip::<Strange>(json!({
+            "type": "t", "self": "s", "first-name": "f", "HTTPStatus": 200.0, "weird": "w",
+        }));
+        assert_eq!(
+            (s.r#type, s.self_, s.first_name),
+            ("t".into(), "s".into(), "f".into())
+        );
+        assert_eq!(round_trip::<Kind>(json!("self")), Kind::Self_);
+        assert_eq!(
+            round_trip::<Kind>(json!("ünïcode \u{202E} \"quoted\"\n")),
+            Kind::Unicode
+        );
+        refuses::<Kind>(json!("Self_"), "unknown variant");
+    }
+}
+
+mod unions {
+    use super::*;
+    use crate::case_unions::{Attachment, Extra, Mood};
+
+    #[test]
+    fn tagged_variants_read_by_their_tag() {
+        let image = round_trip::<Attachment>(json!({
+            "kind": "image", "mimeType": "image/png", "data": { "$bytes": "AA==" },
+        }));
+        assert!(matches!(image, Attachment::Image { data, .. } if data == [0]));
+        let link = round_trip::<Attachment>(json!({ "kind": "link", "url": "u", "title": null }));
+        assert!(matches!(
+            link,
+            Attachment::Link {
+                title: Some(None),
+                ..
+            }
+        ));
+        round_trip::<Attachment>(json!({ "kind": "link", "url": "u" }));
+        assert_eq!(
+            round_trip::<Attachment>(json!({ "kind": "empty" })),
+            Attachment::Empty {}
+        );
+    }
+
+    #[test]
+    fn tagged_variants_refuse_unknown_fields_and_tags() {
+        refuses::<Attachment>(
+            json!({ "kind": "empty", "url": "u" }),
+            "unknown field `url`",
+        );
+        refuses::<Attachment>(
+            json!({ "kind": "link", "url": "u", "x": 1 }),
+            "unknown field `x`",
+        );
+        refuses::<Attachment>(json!({ "kind": "video" }), "unknown variant `video`");
+    }
+
+    #[test]
+    fn untagged_members_are_tried_in_order() {
+        assert_eq!(
+            round_trip::<Extra>(json!("calm")),
+            Extra::String("calm".into())
+        );
+        assert_eq!(round_trip::<Extra>(json!(1.5)), Extra::Float64(1.5));
+        assert_eq!(
+            round_trip::<Extra>(json!({ "$int64": "2" })),
+            Extra::Int64(2)
+        );
+        let ints = round_trip::<Extra>(json!([{ "$int64": "3" }]));
+        assert_eq!(ints, Extra::Ints(vec![3]));
+        let attachments = round_trip::<Extra>(json!([{ "kind": "empty" }]));
+        assert_eq!(attachments, Extra::Attachments(vec![Attachment::Empty {}]));
+        assert_eq!(round_trip::<Mood>(json!("worried")), Mood::Worried);
+    }
+}
+
+mod recursion {
+    use super::*;
+    use crate::case_recursion::{Expr, Holder};
+
+    #[test]
+    fn recursive_types_read_and_write() {
+        let expr = round_trip::<Expr>(json!({ "l": 1.0, "r": { "l": 2.0, "r": 3.0 } }));
+        assert!(matches!(expr, Expr::Add(_)));
+        let holder = round_trip::<Holder>(json!({
+            "tree": [[], [[]]],
+            "forest": { "a": { "b": {} } },
+            "ints": [{ "$int64": "1" }],
+        }));
+        assert_eq!(holder.ints.0, [1]);
+        assert_eq!(holder.tree.0.len(), 2);
+    }
+}
+
+mod tables {
+    use super::*;
+    use crate::case_tables::{EmptyDoc, UserDoc};
+
+    #[test]
+    fn documents_carry_the_system_fields() {
+        let user = round_trip::<UserDoc>(json!({
+            "_id": "u1",
+            "_creationTime": 1.0,
+            "clerkId": "c",
+            "email": "e",
+            "karma": { "$int64": "2" },
+            "invitedBy": "u0",
+        }));
+        assert_eq!((user.id.as_str(), user.karma), ("u1", 2));
+        round_trip::<EmptyDoc>(json!({ "_id": "e", "_creationTime": 0.0 }));
+        refuses::<EmptyDoc>(json!({ "_creationTime": 0.0 }), "missing field `_id`");
+    }
+}
+
+mod router {
+    use schemabridge_runtime::axum::body::{to_bytes, Body};
+    use schemabridge_runtime::axum::http::{Request, StatusCode};
+    use schemabridge_runtime::axum::Router;
+    use serde_json::{json, Value};
+    use tower::ServiceExt as _;
+
+    async fn post(router: Router, path: &str, body: Value) -> (StatusCode, Value) {
+        let request = Request::post(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn functions_are_served_at_their_wire_names() {
+        let router = crate::app::modules_router();
+        let args = json!({ "userId": "u1", "amount": { "$int64": "2" } });
+        let (status, body) = post(router.clone(), "/api/users/addKarma", args).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::OK, json!({ "value": { "$int64": "3" } }))
+        );
+
+        let (status, body) = post(router.clone(), "/api/stats/karmaByUser", json!({})).await;
+        let value = json!({ "value": { "u1": { "$int64": "1" } } });
+        assert_eq!((status, body), (StatusCode::OK, value));
+
+        let (status, body) = post(router.clone(), "/api/users/ping", json!({})).await;
+        assert_eq!((status, body), (StatusCode::OK, json!({ "value": null })));
+
+        let args = json!({ "userId": "u1", "amount": 2 });
+        let (status, body) = post(router, "/api/users/addKarma", args).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error"]["path"], "amount", "{body}");
+    }
+
+    #[tokio::test]
+    async fn keyword_names_are_served_by_their_wire_names() {
+        let args = json!({ "s": { "x": 1.0 }, "box": { "x": 2.0 } });
+        let (status, body) = post(crate::app::shadowing_router(), "/api/type/fn", args).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::OK, json!({ "value": { "x": 3.0 } }))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_schema_without_functions_serves_nothing() {
+        let (status, _) = post(crate::app::empty_router(), "/api/users/ping", json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
