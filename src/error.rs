@@ -23,7 +23,6 @@ pub enum Error {
 }
 
 impl Error {
-    #[allow(dead_code)] // used by generate (next)
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

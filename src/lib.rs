@@ -12,6 +12,7 @@ pub mod dump;
 pub mod emit;
 mod error;
 pub mod ir;
+pub mod output;
 pub mod source;
 mod suggest;
 pub mod syntax;

@@ -3,6 +3,7 @@
 //! tests drive the CLI in-process.
 
 mod check;
+mod generate;
 mod init;
 
 use std::io::Write;
@@ -35,6 +36,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse and validate a schema; report every problem.
     Check(check::Args),
+    /// Generate Rust and TypeScript code from a schema.
+    Generate(generate::Args),
     /// Write a starter schema.
     Init(init::Args),
 }
@@ -87,6 +90,7 @@ where
     };
     match cli.command {
         Command::Check(args) => check::run(args, io),
+        Command::Generate(args) => generate::run(args, io),
         Command::Init(args) => init::run(args, io),
     }
 }

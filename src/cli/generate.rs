@@ -1,0 +1,116 @@
+//! `schemabridge generate [SCHEMA] --rust-out FILE --ts-out DIR [--check]`
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{exit, fail_usage, Format, Io};
+use crate::output::{self, Targets};
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("outputs").required(true).multiple(true).args(["rust_out", "ts_out"]))]
+pub struct Args {
+    /// The schema file.
+    #[arg(default_value_os_t = super::default_schema())]
+    pub schema: PathBuf,
+    /// The generated Rust file.
+    #[arg(long, value_name = "FILE")]
+    pub rust_out: Option<PathBuf>,
+    /// The folder of generated TypeScript files.
+    #[arg(long, value_name = "DIR")]
+    pub ts_out: Option<PathBuf>,
+    /// Write nothing; exit 1 and print a diff if any output is out of date.
+    #[arg(long)]
+    pub check: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+impl Args {
+    fn targets(&self) -> Targets {
+        Targets {
+            rust_out: self.rust_out.clone(),
+            ts_out: self.ts_out.clone(),
+        }
+    }
+
+    /// The command line that regenerates the outputs, for messages.
+    fn command_line(&self) -> String {
+        let mut line = format!("schemabridge generate {}", self.schema.display());
+        if let Some(path) = &self.rust_out {
+            line.push_str(&format!(" --rust-out {}", path.display()));
+        }
+        if let Some(path) = &self.ts_out {
+            line.push_str(&format!(" --ts-out {}", path.display()));
+        }
+        line
+    }
+}
+
+pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
+    let started = Instant::now();
+    let bytes = match std::fs::read(&args.schema) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return fail_usage(
+                io,
+                format!("cannot read {}: {error}", args.schema.display()),
+            )
+        }
+    };
+    let checked = crate::check_bytes(&display_name(&args.schema), &bytes);
+    super::check::report(&checked, args.format, io);
+    let Some(schema) = checked.schema else {
+        return exit::FAILED;
+    };
+    let planned = output::plan(&schema, &args.targets());
+    if args.check {
+        return check_drift(&args, &planned, io);
+    }
+    match output::write(&planned) {
+        Ok(written) => {
+            let _ = writeln!(
+                io.stderr,
+                "schemabridge: {} files up to date ({} written, {} unchanged, {} removed) in {} ms",
+                planned.files.len(),
+                written.created.len() + written.updated.len(),
+                written.unchanged.len(),
+                written.removed.len(),
+                started.elapsed().as_millis()
+            );
+            exit::OK
+        }
+        Err(error) => fail_usage(io, error),
+    }
+}
+
+fn check_drift(args: &Args, planned: &output::Planned, io: &mut Io<'_>) -> u8 {
+    let drifts = match output::drift(planned) {
+        Ok(drifts) => drifts,
+        Err(error) => return fail_usage(io, error),
+    };
+    if drifts.is_empty() {
+        return exit::OK;
+    }
+    for drift in &drifts {
+        let _ = io.stdout.write_all(drift.unified_diff().as_bytes());
+    }
+    let list: Vec<String> = drifts
+        .iter()
+        .map(|d| format!("{} ({})", d.path.display(), d.describe()))
+        .collect();
+    let _ = writeln!(
+        io.stderr,
+        "error: {} generated file{} out of date: {}\n  run `{}` to update them",
+        drifts.len(),
+        if drifts.len() == 1 { " is" } else { "s are" },
+        list.join(", "),
+        args.command_line()
+    );
+    exit::FAILED
+}
+
+/// The schema's name in diagnostics and headers: as given, with `/`.
+pub(super) fn display_name(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
+}
