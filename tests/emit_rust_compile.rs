@@ -1,5 +1,5 @@
-//! Compiles the Rust emitter's output: every case of `rust-compile/cases.rs`
-//! (and every valid fixture, once the front end can load them) is written
+//! Compiles the Rust emitter's output: every case of `rust-compile/cases.rs`,
+//! every valid fixture and the example schema are written
 //! into one small crate under `target/rust-compile/`, `include!`d into a
 //! private module of a `#![deny(warnings)]` lib, next to a hand-written app
 //! (`rust-compile/app.rs`) that implements the generated `Handlers` with
@@ -36,14 +36,30 @@ fn generated_rust_compiles_without_warnings_and_behaves() {
     );
 }
 
-/// Generated Rust for every `fixtures/valid/*.yaml`, named `fixture_<stem>`.
-///
-/// Empty until the front end exposes a loader; then it becomes, e.g.:
-/// `let schema = schemabridge::load_str(&file_name, &text).unwrap();`
-/// `(format!("fixture_{}", stem.replace('-', "_")), emit(&schema))`
-/// for each file of `fixtures/valid` in name order.
+/// Generated Rust for `schema.example.yaml` and every
+/// `fixtures/valid/*.yaml`, through the real front end, named
+/// `fixture_<stem>`.
 fn fixture_cases() -> Vec<(String, String)> {
-    Vec::new()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = std::fs::read_dir(root.join("fixtures/valid"))
+        .expect("fixtures/valid exists")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect::<Vec<_>>();
+    files.sort();
+    files.push(root.join("schema.example.yaml"));
+    files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let file_name = path.file_name().unwrap().to_str().unwrap();
+            let schema = schemabridge::load_str(file_name, &text)
+                .unwrap_or_else(|e| panic!("{} does not load: {e:?}", path.display()));
+            let stem = file_name.trim_end_matches(".yaml");
+            let name = stem.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+            (format!("fixture_{name}"), emit(&schema))
+        })
+        .collect()
 }
 
 /// `<target>/rust-compile`: its own crate with a `[workspace]` table, so the

@@ -18,7 +18,7 @@ mod types;
 
 use quote::quote;
 
-use crate::ir::{ModuleId, Schema, Scope};
+use crate::ir::{Schema, Scope};
 
 /// The whole generated Rust file for `schema`.
 pub fn emit(schema: &Schema) -> String {
@@ -28,8 +28,7 @@ pub fn emit(schema: &Schema) -> String {
             items.push(print::item(item, true));
         }
     }
-    for (index, module) in schema.modules.iter().enumerate() {
-        let id = ModuleId(u32::try_from(index).expect("fewer than 2^32 modules"));
+    for (id, module) in paths::modules(schema) {
         let mut inner = Vec::new();
         for def in schema.types.iter().filter(|d| d.scope == Scope::Module(id)) {
             for item in types::type_items(schema, def) {

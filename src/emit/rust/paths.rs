@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::idents::ident;
 use super::runtime;
-use crate::ir::{Literal, ModuleId, Schema, Scope, TableId, Ty, TypeId};
+use crate::ir::{Literal, Module, ModuleId, Schema, Scope, TableId, Ty, TypeId};
 
 /// The Rust type of `ty`, referenced from an item in scope `from`.
 pub fn rust_ty(schema: &Schema, from: Scope, ty: &Ty) -> TokenStream {
@@ -92,6 +92,14 @@ fn item_path(schema: &Schema, from: Scope, to: Scope, name: &str) -> TokenStream
             quote!(super::#module::#name)
         }
     }
+}
+
+/// The schema's modules with their ids, in schema order.
+pub fn modules(schema: &Schema) -> impl Iterator<Item = (ModuleId, &Module)> {
+    schema.modules.iter().enumerate().map(|(index, module)| {
+        let index = u32::try_from(index).expect("fewer than 2^32 modules");
+        (ModuleId(index), module)
+    })
 }
 
 /// The name of a schema module's `mod`.

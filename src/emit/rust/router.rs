@@ -6,17 +6,16 @@ use quote::quote;
 
 use super::encoding::needs_wire;
 use super::idents::ident;
-use super::paths::{module_ident, type_path};
+use super::paths::{module_ident, modules, type_path};
 use super::runtime;
-use crate::ir::{FunctionKind, ModuleId, Schema, Scope};
+use crate::ir::{FunctionKind, Schema, Scope};
 
 pub fn router_fn(schema: &Schema) -> TokenStream {
-    let handlers = schema.modules.iter().enumerate().map(|(i, _)| {
-        let module = module_ident(schema, module_id(i));
+    let handlers = modules(schema).map(|(id, _)| {
+        let module = module_ident(schema, id);
         quote!(#module::Handlers +)
     });
-    let routes = schema.modules.iter().enumerate().flat_map(|(i, module)| {
-        let id = module_id(i);
+    let routes = modules(schema).flat_map(|(id, module)| {
         module.functions.iter().map(move |function| {
             let register = match function.kind {
                 FunctionKind::Query => quote!(query),
@@ -64,8 +63,4 @@ pub fn router_fn(schema: &Schema) -> TokenStream {
                 .finish()
         }
     }
-}
-
-fn module_id(index: usize) -> ModuleId {
-    ModuleId(u32::try_from(index).expect("fewer than 2^32 modules"))
 }
