@@ -1,0 +1,12 @@
+//! Tests of the TypeScript emitter and of templates/client.ts. They need
+//! Node.js and `npm ci` in the repository root (for tsc and @types/node);
+//! without them they fail and say so.
+
+mod builder;
+mod cases;
+mod client_template;
+mod edge_cases;
+mod example_case;
+mod golden;
+mod node;
+mod tsc;
