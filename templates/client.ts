@@ -46,6 +46,7 @@ export interface SchemaMismatchInfo {
   server: string;
 }
 
+/** How a `SchemaBridgeClient` sends its calls. */
 export interface SchemaBridgeClientOptions {
   /** The `fetch` to call; the global `fetch` when not given. */
   fetch?: typeof fetch | undefined;
@@ -109,6 +110,10 @@ export class SchemaBridgeClient {
   readonly #options: SchemaBridgeClientOptions;
   #mismatchReported = false;
 
+  /**
+   * @param baseUrl The server's origin and any path prefix, such as
+   *   `https://api.example.com`; `""` calls the page's own origin.
+   */
   constructor(baseUrl: string, options: SchemaBridgeClientOptions = {}) {
     // A trailing slash would make `//api/…`, which servers need not route.
     this.#baseUrl = baseUrl.replace(/\/+$/, "");
@@ -237,8 +242,10 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+// Not `2n ** 63n`: bigint literals break bundlers set to targets before
+// ES2020, while `BigInt` itself is all the client needs at run time.
+const INT64_MIN = BigInt("-9223372036854775808");
+const INT64_MAX = BigInt("9223372036854775807");
 
 /**
  * Encodes a value for the wire: a bigint becomes `{"$int64": "<decimal>"}`,
