@@ -175,6 +175,9 @@ pub struct Alias {
     /// The alias is part of a cycle (`Tree: array<Tree>`). Rust cannot
     /// have recursive type aliases, so it becomes a transparent newtype.
     pub newtype: bool,
+    /// The newtype holds itself inline (`A: A | null`): as
+    /// [`Field::boxed`], its content needs a `Box`.
+    pub boxed: bool,
 }
 
 /// A type expression after resolution. Objects and unions other than

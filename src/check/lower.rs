@@ -109,6 +109,7 @@ impl Checker<'_> {
                     _ => TypeBody::Alias(ir::Alias {
                         ty: self.lower_expr(expr, &mut naming),
                         newtype: false,
+                        boxed: false,
                     }),
                 }
             }
@@ -496,6 +497,7 @@ impl Checker<'_> {
                 self.ty_mut(target).body = TypeBody::Alias(ir::Alias {
                     ty: wrap(inner),
                     newtype: false,
+                    boxed: false,
                 });
                 return Ty::Named(target);
             }

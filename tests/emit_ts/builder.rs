@@ -62,7 +62,11 @@ pub fn object(fields: Vec<Field>) -> TypeBody {
 }
 
 pub fn alias(ty: Ty, newtype: bool) -> TypeBody {
-    TypeBody::Alias(Alias { ty, newtype })
+    TypeBody::Alias(Alias {
+        ty,
+        newtype,
+        boxed: false,
+    })
 }
 
 pub fn array(ty: Ty) -> Ty {

@@ -270,7 +270,11 @@ pub fn untagged(variants: Vec<(&str, Ty, bool)>) -> TypeBody {
 }
 
 pub fn alias(ty: Ty, newtype: bool) -> TypeBody {
-    TypeBody::Alias(Alias { ty, newtype })
+    TypeBody::Alias(Alias {
+        ty,
+        newtype,
+        boxed: false,
+    })
 }
 
 pub fn array(ty: Ty) -> Ty {

@@ -206,13 +206,14 @@ fn alias_item(
     name: &proc_macro2::Ident,
     alias: &Alias,
 ) -> TokenStream {
-    let ty = rust_ty(schema, scope, &alias.ty);
     if !alias.newtype {
+        let ty = rust_ty(schema, scope, &alias.ty);
         return quote! {
             #doc
             pub type #name = #ty;
         };
     }
+    let ty = super::paths::boxed_ty(schema, scope, &alias.ty, alias.boxed);
     let derive = derive_data();
     let wire = wire_attr(schema, &alias.ty);
     quote! {
