@@ -14,18 +14,32 @@ pub fn dump(schema: &Schema) -> String {
 /// indexes; not docs or positions) as 16 hex digits. Server and client
 /// compare it to notice they were generated from different schemas.
 pub fn fingerprint(schema: &Schema) -> String {
-    let text = render(schema, false);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let mut hasher = Fnv1a(0xcbf2_9ce4_8422_2325);
+    write_model(&mut hasher, schema, false);
+    format!("{:016x}", hasher.0)
+}
+
+/// Hashes text as it is written, so the model's text is never held whole.
+struct Fnv1a(u64);
+
+impl Write for Fnv1a {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        for byte in text.bytes() {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(())
     }
-    format!("{hash:016x}")
 }
 
 fn render(schema: &Schema, docs: bool) -> String {
     let mut out = String::new();
-    let doc = |out: &mut String, indent: &str, doc: &Option<String>| {
+    write_model(&mut out, schema, docs);
+    out
+}
+
+fn write_model<W: Write>(out: &mut W, schema: &Schema, docs: bool) {
+    let doc = |out: &mut W, indent: &str, doc: &Option<String>| {
         if let (true, Some(doc)) = (docs, doc) {
             for line in doc.lines() {
                 let _ = writeln!(out, "{indent}/// {line}");
@@ -33,7 +47,7 @@ fn render(schema: &Schema, docs: bool) -> String {
         }
     };
     for def in &schema.types {
-        doc(&mut out, "", &def.doc);
+        doc(out, "", &def.doc);
         let scope = match def.scope {
             Scope::Root => String::new(),
             Scope::Module(m) => format!("{}::", schema.modules[m.0 as usize].name.rust),
@@ -52,7 +66,7 @@ fn render(schema: &Schema, docs: bool) -> String {
         match &def.body {
             TypeBody::Object(object) => {
                 let _ = writeln!(out, "struct {scope}{}{ts} [{origin}]", def.rust_name);
-                fields(&mut out, schema, &object.fields, docs, "  ");
+                fields(out, schema, &object.fields, docs, "  ");
             }
             TypeBody::StringEnum(variants) => {
                 let list: Vec<String> = variants
@@ -80,7 +94,7 @@ fn render(schema: &Schema, docs: bool) -> String {
                         variant.tag_value,
                         schema.ty(variant.member).rust_name
                     );
-                    fields(&mut out, schema, &variant.fields, docs, "    ");
+                    fields(out, schema, &variant.fields, docs, "    ");
                 }
             }
             TypeBody::Untagged(variants) => {
@@ -107,7 +121,7 @@ fn render(schema: &Schema, docs: bool) -> String {
         }
     }
     for table in &schema.tables {
-        doc(&mut out, "", &table.doc);
+        doc(out, "", &table.doc);
         let _ = writeln!(
             out,
             "table {} -> {} / {} (ts {})",
@@ -128,7 +142,7 @@ fn render(schema: &Schema, docs: bool) -> String {
             module.name.wire, module.name.rust
         );
         for function in &module.functions {
-            doc(&mut out, "  ", &function.doc);
+            doc(out, "  ", &function.doc);
             let kind = match function.kind {
                 FunctionKind::Query => "query",
                 FunctionKind::Mutation => "mutation",
@@ -145,10 +159,9 @@ fn render(schema: &Schema, docs: bool) -> String {
             );
         }
     }
-    out
 }
 
-fn fields(out: &mut String, schema: &Schema, fields: &[Field], docs: bool, indent: &str) {
+fn fields<W: Write>(out: &mut W, schema: &Schema, fields: &[Field], docs: bool, indent: &str) {
     for field in fields {
         if let (true, Some(doc)) = (docs, &field.doc) {
             for line in doc.lines() {

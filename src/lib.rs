@@ -54,10 +54,16 @@ pub fn check_str(name: &str, text: &str) -> Checked {
 
 /// Checks raw bytes, reporting text that is not UTF-8 as a diagnostic.
 pub fn check_bytes(name: &str, bytes: &[u8]) -> Checked {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => check_str(name, text),
+    check_vec(name, bytes.to_vec())
+}
+
+/// As [`check_bytes`], taking the buffer so the text need not be copied.
+pub fn check_vec(name: &str, bytes: Vec<u8>) -> Checked {
+    match String::from_utf8(bytes) {
+        Ok(text) => check_file(SourceFile::new(name, text)),
         Err(error) => {
-            let valid = error.valid_up_to();
+            let valid = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
             let file = SourceFile::new(name, String::from_utf8_lossy(&bytes[..valid]).into_owned());
             let diagnostic = Diagnostic::error(
                 Code::InvalidUtf8,
@@ -85,6 +91,8 @@ pub fn check_file(file: SourceFile) -> Checked {
     let schema = (!fatal)
         .then(|| {
             let ast = syntax::parse_schema(root.as_ref(), file.text().len(), &mut diagnostics);
+            // The tree is no longer needed; free it before the model grows.
+            drop(root);
             check::check(&ast, &file, &mut diagnostics)
         })
         .flatten();

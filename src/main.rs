@@ -1,4 +1,9 @@
 use std::io::IsTerminal;
+
+// The checker and emitters allocate many small strings; mimalloc serves
+// them markedly faster than the system allocator (see the benchmark).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

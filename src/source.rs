@@ -47,7 +47,9 @@ pub struct LineCol {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: Arc<str>,
-    text: Arc<str>,
+    // `Arc<String>` rather than `Arc<str>`: the file's buffer is kept, not
+    // copied, which matters for peak memory on large schemas.
+    text: Arc<String>,
     line_starts: Arc<[usize]>,
 }
 
@@ -59,7 +61,7 @@ impl SourceFile {
             .collect::<Vec<_>>();
         SourceFile {
             name: Arc::from(name.into()),
-            text: Arc::from(text),
+            text: Arc::new(text),
             line_starts: Arc::from(line_starts),
         }
     }
@@ -105,11 +107,6 @@ impl SourceFile {
             .nth(char_column)
             .map(|(i, _)| line_start + i)
             .unwrap_or(self.text.len())
-    }
-
-    /// A miette source that owns a cheap clone of this file.
-    pub fn named_source(&self) -> miette::NamedSource<String> {
-        miette::NamedSource::new(self.name.to_string(), self.text.to_string())
     }
 }
 

@@ -3,6 +3,7 @@
 //! table or named type is resolved.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::declare::Declared;
 use super::names::{self, member_name};
@@ -20,11 +21,14 @@ use crate::syntax::ast::{
 /// How the types generated inside one declaration are named: the first
 /// gets `base` (`User` + `BirthDetails`), later ones a number suffix.
 pub(super) struct Naming {
-    base: String,
+    base: Rc<str>,
+    /// A field name whose PascalCase is appended to `base`; kept apart so
+    /// the name is only built when a type is actually generated.
+    field: Option<Rc<str>>,
     scope: Scope,
     /// Prepended to TypeScript names of module types, whose Rust names are
     /// only unique within their module.
-    ts_prefix: String,
+    ts_prefix: Rc<str>,
     parent: TypeId,
     count: u32,
     /// A `$name` that replaces the first generated name.
@@ -32,11 +36,12 @@ pub(super) struct Naming {
 }
 
 impl Naming {
-    fn new(base: String, scope: Scope, ts_prefix: &str, parent: TypeId) -> Self {
+    fn new(base: impl Into<Rc<str>>, scope: Scope, ts_prefix: &str, parent: TypeId) -> Self {
         Naming {
-            base,
+            base: base.into(),
+            field: None,
             scope,
-            ts_prefix: ts_prefix.to_string(),
+            ts_prefix: Rc::from(ts_prefix),
             parent,
             count: 0,
             explicit: None,
@@ -48,14 +53,43 @@ impl Naming {
         self.count += 1;
         let (rust, span) = match self.explicit.take() {
             Some(ident) => (ident.name, ident.span),
-            None if self.count == 1 => (self.base.clone(), derived_from),
-            None => (format!("{}{}", self.base, self.count), derived_from),
+            None if self.count == 1 => (self.base(), derived_from),
+            None => (format!("{}{}", self.base(), self.count), derived_from),
         };
         (rust.clone(), format!("{}{rust}", self.ts_prefix), span)
     }
 
+    fn base(&self) -> String {
+        match &self.field {
+            Some(field) => format!("{}{}", self.base, names::pascal(field)),
+            None => self.base.to_string(),
+        }
+    }
+
+    /// The naming of the types inside a new generated type.
     fn child(&self, base: String, parent: TypeId) -> Naming {
-        Naming::new(base, self.scope, &self.ts_prefix, parent)
+        Naming {
+            base: base.into(),
+            field: None,
+            scope: self.scope,
+            ts_prefix: self.ts_prefix.clone(),
+            parent,
+            count: 0,
+            explicit: None,
+        }
+    }
+
+    /// The naming of the types inside one field of this object.
+    fn field(&self, owner: &Rc<str>, field: &str) -> Naming {
+        Naming {
+            base: owner.clone(),
+            field: Some(Rc::from(field)),
+            scope: self.scope,
+            ts_prefix: self.ts_prefix.clone(),
+            parent: self.parent,
+            count: 0,
+            explicit: None,
+        }
     }
 }
 
@@ -190,6 +224,7 @@ impl Checker<'_> {
         owner: &mut Naming,
         is_table: bool,
     ) -> ir::Object {
+        let owner_base: Rc<str> = owner.base().into();
         let mut by_rust: HashMap<String, (String, Span)> = HashMap::new();
         let mut lowered = Vec::with_capacity(fields.len());
         for field in fields {
@@ -236,8 +271,7 @@ impl Checker<'_> {
                     .help(format!("every document already has `_id` and `_creationTime`; rename this field (e.g. `external{}`)", names::pascal(wire))),
                 );
             }
-            let base = format!("{}{}", owner.base, names::pascal(wire));
-            let mut naming = owner.child(base, owner.parent);
+            let mut naming = owner.field(&owner_base, wire);
             let ty = self.lower_position(&field.decl, &mut naming);
             lowered.push(Field {
                 name,

@@ -14,6 +14,7 @@
 //! schema with errors and all problems are reported in one run; the model
 //! is only handed out when there are none.
 
+mod case;
 mod cycles;
 mod declare;
 mod indexes;
@@ -46,7 +47,6 @@ pub fn check(
         table_ids: HashMap::new(),
         modules: Vec::new(),
         pending_unions: Vec::new(),
-        name_spans: HashMap::new(),
     };
     let declared = checker.declare(ast);
     checker.lower(ast, &declared);
@@ -77,8 +77,6 @@ struct Checker<'d> {
     table_ids: HashMap<String, TableId>,
     modules: Vec<ir::Module>,
     pending_unions: Vec<unions::PendingUnion>,
-    /// Where each type's name was given or derived, for collision reports.
-    name_spans: HashMap<TypeId, Span>,
 }
 
 impl Checker<'_> {
@@ -106,7 +104,6 @@ impl Checker<'_> {
         if let Some(parent) = parent {
             self.children[parent.0 as usize].push(id);
         }
-        self.name_spans.insert(id, span);
         id
     }
 

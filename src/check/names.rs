@@ -2,8 +2,7 @@
 //! to Rust and TypeScript identifiers. Every identifier an emitter prints
 //! is made here, so collisions can be reported where they arise.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
+use super::case;
 use crate::ir::Name;
 
 pub const MAX_NAME_LEN: usize = 64;
@@ -65,7 +64,7 @@ const RUST_UNRAWABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// escaped so that it is always valid (`type` → `r#type`, `self` → `self_`,
 /// `1st` → `_1st`).
 pub fn rust_snake(name: &str) -> String {
-    let mut ident = name.to_snake_case();
+    let mut ident = case::snake(name);
     if ident.is_empty() {
         ident.push_str("field");
     }
@@ -77,7 +76,7 @@ pub fn rust_snake(name: &str) -> String {
 
 /// A PascalCase part of a generated type or variant name.
 pub fn pascal(name: &str) -> String {
-    name.to_upper_camel_case()
+    case::pascal(name)
 }
 
 /// A Rust variant or type name from arbitrary text (a string literal):

@@ -36,8 +36,8 @@ impl Checker<'_> {
             .collect();
         let mut ts = Namespace::new("TypeScript", RESERVED_TS_TYPES);
         let mut names: Vec<(Scope, String, String, Span)> = Vec::new();
-        for (index, def) in self.types.iter().enumerate() {
-            let span = self.name_spans[&crate::ir::TypeId(index as u32)];
+        for def in &self.types {
+            let span = def.span;
             names.push((def.scope, def.rust_name.clone(), def.ts_name.clone(), span));
             if let crate::ir::Origin::Table(table) = def.origin {
                 let table = &self.tables[table.0 as usize];

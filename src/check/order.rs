@@ -56,7 +56,7 @@ impl Checker<'_> {
             .map(TypeId)
             .filter(|id| !is_child[id.0 as usize])
             .collect();
-        roots.sort_by_key(|id| (self.name_spans[id].start, id.0));
+        roots.sort_by_key(|id| (self.ty(*id).span.start, id.0));
         let mut order = Vec::with_capacity(self.types.len());
         let mut stack: Vec<TypeId> = roots.into_iter().rev().collect();
         while let Some(id) = stack.pop() {

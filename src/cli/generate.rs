@@ -58,7 +58,7 @@ pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
             )
         }
     };
-    let checked = crate::check_bytes(&display_name(&args.schema), &bytes);
+    let checked = crate::check_vec(&display_name(&args.schema), bytes);
     super::check::report(&checked, args.format, io);
     let Some(schema) = checked.schema else {
         return exit::FAILED;

@@ -135,6 +135,12 @@ impl SchemaParser<'_> {
         }
     }
 
+    /// A name given as a value (`typeName: User`), which must be text.
+    fn name_value(&mut self, node: &Node, what: &str) -> Option<Ident> {
+        self.text(node, what)?;
+        Some(self.ident(node))
+    }
+
     fn ident(&mut self, node: &Node) -> Ident {
         Ident {
             name: node.as_str().unwrap_or_default().to_string(),
@@ -229,11 +235,7 @@ impl SchemaParser<'_> {
             if key_text.starts_with('$') {
                 match self.setting(key) {
                     Some("$doc") => doc = self.text(value, "`$doc`"),
-                    Some("$name") => {
-                        if self.text(value, "`$name`").is_some() {
-                            name = Some(self.ident(value));
-                        }
-                    }
+                    Some("$name") => name = self.name_value(value, "`$name`"),
                     Some("$type") => explicit = Some((key, self.type_decl(value))),
                     _ => {}
                 }
@@ -338,11 +340,7 @@ impl SchemaParser<'_> {
         for Entry { key, value } in entries {
             match self.key(key, TABLE_KEYS, "table key") {
                 Some("doc") => table.doc = self.text(value, "`doc`"),
-                Some("typeName") => {
-                    if self.text(value, "`typeName`").is_some() {
-                        table.type_name = Some(self.ident(value));
-                    }
-                }
+                Some("typeName") => table.type_name = self.name_value(value, "`typeName`"),
                 Some("fields") => {
                     has_fields = true;
                     table.fields = self.fields(value, "`fields`");

@@ -10,6 +10,9 @@ use super::node::{Entry, Node, NodeKind, Scalar, ScalarStyle};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceFile, Span};
 
+/// Mappings up to this size find duplicate keys by a linear search.
+const LINEAR_SEARCH_MAX: usize = 32;
+
 /// The deepest nesting of mappings and sequences a schema may use.
 pub const MAX_DEPTH: usize = 32;
 
@@ -40,7 +43,9 @@ enum Frame {
         flow: bool,
         entries: Vec<Entry>,
         key: Option<Node>,
-        seen: HashMap<String, Span>,
+        /// Key → entry index, built only once a mapping is large: small
+        /// mappings are searched directly, without copying their keys.
+        index: Option<HashMap<String, usize>>,
     },
     Sequence {
         start: usize,
@@ -127,7 +132,7 @@ impl Reader<'_> {
                             flow,
                             entries: Vec::new(),
                             key: None,
-                            seen: HashMap::new(),
+                            index: None,
                         }
                     };
                     self.stack.push(frame);
@@ -169,7 +174,10 @@ impl Reader<'_> {
             None => self.root = Some(node),
             Some(Frame::Sequence { items, .. }) => items.push(node),
             Some(Frame::Mapping {
-                entries, key, seen, ..
+                entries,
+                key,
+                index,
+                ..
             }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
@@ -186,7 +194,13 @@ impl Reader<'_> {
                     };
                     // YAML parsers often keep the last of two equal keys
                     // silently; a schema must not lose a definition that way.
-                    if let Some(&first) = seen.get(&name) {
+                    let earlier = match index {
+                        Some(index) => index.get(&name).copied(),
+                        None => entries
+                            .iter()
+                            .position(|e| e.key.as_str() == Some(name.as_str())),
+                    };
+                    if let Some(first) = earlier.map(|i| entries[i].key.span) {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 Code::DuplicateKey,
@@ -199,7 +213,17 @@ impl Reader<'_> {
                         );
                         return;
                     }
-                    seen.insert(name, k.span);
+                    if let Some(index) = index {
+                        index.insert(name, entries.len());
+                    } else if entries.len() >= LINEAR_SEARCH_MAX {
+                        let mut built: HashMap<String, usize> = entries
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, e)| e.key.as_str().map(|k| (k.to_string(), i)))
+                            .collect();
+                        built.insert(name, entries.len());
+                        *index = Some(built);
+                    }
                     entries.push(Entry {
                         key: k,
                         value: node,
