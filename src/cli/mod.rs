@@ -5,6 +5,7 @@
 mod check;
 mod generate;
 mod init;
+mod json_schema;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub enum Command {
     Generate(generate::Args),
     /// Write a starter schema.
     Init(init::Args),
+    /// Print the JSON Schema of the schema file format, for YAML editors.
+    JsonSchema(json_schema::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -92,6 +95,7 @@ where
         Command::Check(args) => check::run(args, io),
         Command::Generate(args) => generate::run(args, io),
         Command::Init(args) => init::run(args, io),
+        Command::JsonSchema(args) => json_schema::run(args, io),
     }
 }
 

@@ -1,7 +1,7 @@
 //! From YAML nodes to the schema's syntax tree.
 
 pub mod ast;
-mod parse;
+pub(crate) mod parse;
 pub mod type_expr;
 
 pub use parse::parse_schema;

@@ -8,10 +8,10 @@ use crate::ir::FunctionKind;
 use crate::suggest::did_you_mean;
 use crate::yaml::{Entry, Node, NodeKind};
 
-const TOP_KEYS: &[&str] = &["version", "types", "tables", "functions"];
-const TABLE_KEYS: &[&str] = &["doc", "typeName", "fields", "indexes"];
-const FUNCTION_KEYS: &[&str] = &["kind", "doc", "args", "returns"];
-const SETTINGS: &[&str] = &["$doc", "$name", "$type"];
+pub(crate) const TOP_KEYS: &[&str] = &["version", "types", "tables", "functions"];
+pub(crate) const TABLE_KEYS: &[&str] = &["doc", "typeName", "fields", "indexes"];
+pub(crate) const FUNCTION_KEYS: &[&str] = &["kind", "doc", "args", "returns"];
+pub(crate) const SETTINGS: &[&str] = &["$doc", "$name", "$type"];
 const KINDS: &[&str] = &["query", "mutation", "action"];
 
 /// Reads the document root. An empty file or a non-mapping root is an
