@@ -5,6 +5,7 @@
 //! [`syntax`] turns nodes into a syntax tree, [`check`] resolves it into the
 //! model of [`ir`], and the emitters in [`emit`] print that model.
 
+mod builder;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
@@ -18,6 +19,7 @@ mod suggest;
 pub mod syntax;
 pub mod yaml;
 
+pub use builder::Builder;
 pub use error::Error;
 
 use diagnostics::{Code, Diagnostic, Diagnostics, Severity};

@@ -1,4 +1,4 @@
-//! `schemabridge generate [SCHEMA] --rust-out FILE --ts-out DIR [--check]`
+//! `schemabridge generate [SCHEMA] --rust-out FILE --ts-out DIR [--check] [--watch]`
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,8 +19,11 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub ts_out: Option<PathBuf>,
     /// Write nothing; exit 1 and print a diff if any output is out of date.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch")]
     pub check: bool,
+    /// Regenerate whenever the schema changes, until interrupted.
+    #[arg(long)]
+    pub watch: bool,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -48,6 +51,14 @@ impl Args {
 }
 
 pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
+    if args.watch {
+        return super::watch::run(&args, io);
+    }
+    generate_once(&args, io)
+}
+
+/// One check-and-write pass; the exit code says how it went.
+pub(super) fn generate_once(args: &Args, io: &mut Io<'_>) -> u8 {
     let started = Instant::now();
     let bytes = match std::fs::read(&args.schema) {
         Ok(bytes) => bytes,
@@ -65,7 +76,7 @@ pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
     };
     let planned = output::plan(&schema, &args.targets());
     if args.check {
-        return check_drift(&args, &planned, io);
+        return check_drift(args, &planned, io);
     }
     match output::write(&planned) {
         Ok(written) => {

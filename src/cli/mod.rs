@@ -6,6 +6,7 @@ mod check;
 mod generate;
 mod init;
 mod json_schema;
+mod watch;
 
 use std::io::Write;
 use std::path::PathBuf;
