@@ -76,8 +76,11 @@ export class SchemaBridgeError extends Error {
   readonly code: string;
   /** The HTTP status, or 0 when there was no response. */
   readonly status: number;
+  // `declare`: a plain field declaration would be emitted (ES2022 class
+  // fields) as `path;`, an own property holding undefined on every error,
+  // and `"path" in error` would always be true.
   /** The JSON path of the bad value, such as `preferences.timezone`. */
-  readonly path?: string;
+  declare readonly path?: string;
 
   constructor(init: {
     code: string;
