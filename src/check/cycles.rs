@@ -12,7 +12,43 @@ impl Checker<'_> {
     pub(super) fn resolve_cycles(&mut self) {
         self.mark_boxes();
         self.mark_newtypes();
+        self.report_direct_recursion();
         self.report_infinite_types();
+    }
+
+    /// `Chain: Chain | null` or `A: B | string`, `B: A | float64`: the type
+    /// is defined by itself alone. Its values exist (null), but TypeScript
+    /// rejects such an alias as circular and it describes no structure;
+    /// recursion must pass through an object, an array or a record.
+    fn report_direct_recursion(&mut self) {
+        let alias_like =
+            |body: &TypeBody| matches!(body, TypeBody::Alias(_) | TypeBody::Untagged(_));
+        let graph: Vec<Vec<TypeId>> = (0..self.types.len())
+            .map(|i| {
+                let mut out = Vec::new();
+                if alias_like(&self.types[i].body) {
+                    for ty in self.member_types(TypeId(i as u32)) {
+                        self.inline_targets(ty, &mut out);
+                    }
+                    out.retain(|t| alias_like(&self.ty(*t).body));
+                }
+                out
+            })
+            .collect();
+        let components = strongly_connected(&graph);
+        for (index, targets) in graph.iter().enumerate() {
+            let cyclic = components.size[components.of[index]] > 1
+                || targets.iter().any(|t| t.0 as usize == index);
+            let def = &self.types[index];
+            if cyclic && matches!(def.origin, Origin::Named) {
+                let name = def.rust_name.clone();
+                self.diagnostics.push(
+                    Diagnostic::error(Code::DirectRecursion, def.span, format!("type `{name}` is defined by itself alone"))
+                        .label("refers to itself through unions or aliases only")
+                        .help("let the recursion pass through an object field, an array or a record, e.g. `Chain: { next: Chain | null }`"),
+                );
+            }
+        }
     }
 
     /// Types a value of `ty` holds inline (not behind a `Vec` or map), as

@@ -64,6 +64,7 @@ codes! {
     IndexSize => "index_size": "An index lists no fields, or more than 16.",
     InvalidFunctionKind => "invalid_function_kind": "`kind` is not `query`, `mutation` or `action`.",
     InfiniteType => "infinite_type": "A recursive type with no finite value.",
+    DirectRecursion => "direct_recursion": "A type refers to itself through unions and aliases alone, with no object, array or record in between.",
     AnyInUnion => "any_in_union": "`any` inside a union swallows every other member.",
     DuplicateUnionMember => "duplicate_union_member": "A union lists the same member twice.",
     RedundantLiteral => "redundant_literal": "A union lists a literal next to its own base type.",
