@@ -8,10 +8,11 @@ fn main() {
     let root = schemabridge::yaml::read(&file, &mut d);
     eprintln!("yaml {:?}", t.elapsed());
     let t = Instant::now();
-    let ast = schemabridge::syntax::parse_schema(root.as_ref(), 0, &mut d);
+    let ast = schemabridge::syntax::parse_schema(root, 0, &mut d);
     eprintln!("parse {:?}", t.elapsed());
     let t = Instant::now();
-    let schema = schemabridge::check::check(&ast, &file, &mut d).unwrap();
+    let mut ast = ast;
+    let schema = schemabridge::check::check(&mut ast, &file, &mut d).unwrap();
     eprintln!("check {:?}", t.elapsed());
     let t = Instant::now();
     let rs = schemabridge::emit::rust::emit(&schema);

@@ -9,6 +9,7 @@ mod builder;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod dump;
 pub mod emit;
 mod error;
@@ -92,10 +93,8 @@ pub fn check_file(file: SourceFile) -> Checked {
     let fatal = root.is_none() && diagnostics.has_errors();
     let schema = (!fatal)
         .then(|| {
-            let ast = syntax::parse_schema(root.as_ref(), file.text().len(), &mut diagnostics);
-            // The tree is no longer needed; free it before the model grows.
-            drop(root);
-            check::check(&ast, &file, &mut diagnostics)
+            let mut ast = syntax::parse_schema(root, file.text().len(), &mut diagnostics);
+            check::check(&mut ast, &file, &mut diagnostics)
         })
         .flatten();
     let schema = schema.filter(|_| !diagnostics.has_errors());

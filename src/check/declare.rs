@@ -106,7 +106,9 @@ impl Checker<'_> {
                 .label("not a PascalCase type name")
                 .help(help),
             );
-        } else if ident.name == "Self" || names::RESERVED_TS_TYPES.contains(&ident.name.as_str()) {
+        } else if ident.name == "Self"
+            || crate::emit::ts::RESERVED_TS_NAMES.contains(&ident.name.as_str())
+        {
             self.diagnostics.push(
                 Diagnostic::error(
                     Code::ReservedName,
@@ -114,14 +116,7 @@ impl Checker<'_> {
                     format!("`{}` is a name the generated code uses itself", ident.name),
                 )
                 .label("reserved name")
-                .help(format!(
-                    "choose another name; reserved: `Self`, {}",
-                    names::RESERVED_TS_TYPES
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                .help("the generated Rust or TypeScript defines this name itself; choose another"),
             );
         }
     }

@@ -94,25 +94,30 @@ impl Naming {
 }
 
 impl Checker<'_> {
-    pub(super) fn lower(&mut self, schema: &ast::Schema, declared: &Declared) {
+    /// Lowers every declaration, emptying each once it is done: later
+    /// passes read only the model (and the tables' index lists).
+    pub(super) fn lower(&mut self, schema: &mut ast::Schema, declared: &Declared) {
         let mut named_ids = declared.named.iter();
         let mut table_ids = declared.tables.iter();
-        for section in &schema.sections {
+        for section in &mut schema.sections {
             match section {
                 Section::Types(types) => {
                     for (named, &id) in types.iter().zip(named_ids.by_ref()) {
                         self.lower_named(id, &named.decl);
                     }
+                    *types = Vec::new();
                 }
                 Section::Tables(tables) => {
-                    for (table, &id) in tables.iter().zip(table_ids.by_ref()) {
+                    for (table, &id) in tables.iter_mut().zip(table_ids.by_ref()) {
                         self.lower_table(id, table);
+                        table.fields = Vec::new();
                     }
                 }
                 Section::Functions(modules) => {
-                    for module in modules {
+                    for module in modules.iter() {
                         self.lower_module(module);
                     }
+                    *modules = Vec::new();
                 }
             }
         }

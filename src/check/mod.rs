@@ -32,8 +32,10 @@ use crate::source::{SourceFile, Span};
 use crate::syntax::ast;
 
 /// Checks a parsed schema. Returns the model when no errors were found.
+/// The declarations of `ast` are emptied as they are lowered, so that the
+/// syntax tree and the model are never both held whole.
 pub fn check(
-    ast: &ast::Schema,
+    ast: &mut ast::Schema,
     file: &SourceFile,
     diagnostics: &mut Diagnostics,
 ) -> Option<ir::Schema> {

@@ -136,21 +136,6 @@ pub fn member_name(wire: &str) -> Name {
     }
 }
 
-/// Type names that the generated TypeScript itself exports; a schema type
-/// of the same name would shadow them in `index.ts`.
-pub const RESERVED_TS_TYPES: &[&str] = &[
-    "Id",
-    "Doc",
-    "TableName",
-    "Documents",
-    "FunctionKind",
-    "FunctionReference",
-    "SchemaBridgeClient",
-    "SchemaBridgeClientOptions",
-    "SchemaBridgeError",
-    "SchemaMismatchInfo",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;

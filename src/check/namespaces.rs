@@ -4,110 +4,103 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::names::{self, RESERVED_TS_TYPES};
+use super::names;
 use super::Checker;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::emit::ts::RESERVED_TS_NAMES;
 use crate::ir::Scope;
 use crate::source::Span;
 
-/// One namespace: the first place each name was taken.
-struct Namespace {
+/// One namespace: the first place each name was taken (`None`: the
+/// generated code itself defines it).
+struct Namespace<'a> {
     language: &'static str,
-    taken: HashMap<String, Option<Span>>,
+    taken: HashMap<&'a str, Option<Span>>,
 }
 
-impl Namespace {
-    fn new(language: &'static str, reserved: &[&str]) -> Self {
+impl<'a> Namespace<'a> {
+    fn new(language: &'static str, reserved: &[&'a str]) -> Self {
         Namespace {
             language,
-            taken: reserved.iter().map(|n| (n.to_string(), None)).collect(),
+            taken: reserved.iter().map(|n| (*n, None)).collect(),
         }
     }
+
+    /// Takes `name`, or returns the report of who has it.
+    fn claim(&mut self, name: &'a str, span: Span) -> Result<(), Diagnostic> {
+        let Some(first) = self.taken.get(name) else {
+            self.taken.insert(name, Some(span));
+            return Ok(());
+        };
+        let diagnostic = Diagnostic::error(
+            Code::NameCollision,
+            span,
+            format!(
+                "two types are named `{name}` in the generated {}",
+                self.language
+            ),
+        )
+        .label(format!("generates `{name}`"));
+        Err(match first {
+            Some(first) => diagnostic
+                .related(*first, format!("`{name}` also comes from here"))
+                .help("rename one: `$name` names a nested object or union, `typeName` a table's type"),
+            None => diagnostic.help(format!(
+                "`{name}` is defined by the generated code itself; `$name` or `typeName` can choose another name"
+            )),
+        })
+    }
 }
+
+/// A generated name: its scope, Rust name (empty: TypeScript only),
+/// TypeScript name, and where it comes from.
+type Named<'a> = (Scope, &'a str, &'a str, Span);
 
 impl Checker<'_> {
     pub(super) fn check_namespaces(&mut self) {
         // A clash of two functions or modules also makes their generated
         // `…Args` and `…Result` names clash; report only the cause.
         let reported = self.check_member_names();
-        let mut rust_root = Namespace::new("Rust", &[]);
-        let mut rust_modules: Vec<Namespace> = (0..self.modules.len())
-            .map(|_| Namespace::new("Rust", &["Handlers"]))
-            .collect();
-        let mut ts = Namespace::new("TypeScript", RESERVED_TS_TYPES);
-        let mut names: Vec<(Scope, String, String, Span)> = Vec::new();
+        let mut names: Vec<Named<'_>> = Vec::with_capacity(self.types.len() + self.tables.len());
         for def in &self.types {
-            let span = def.span;
-            names.push((def.scope, def.rust_name.clone(), def.ts_name.clone(), span));
+            names.push((def.scope, &def.rust_name, &def.ts_name, def.span));
             if let crate::ir::Origin::Table(table) = def.origin {
                 let table = &self.tables[table.0 as usize];
                 names.push((
                     Scope::Root,
-                    table.doc_rust_name.clone(),
-                    table.doc_ts_name.clone(),
+                    &table.doc_rust_name,
+                    &table.doc_ts_name,
                     table.span,
                 ));
             }
         }
-        for module in &self.modules {
-            for function in &module.functions {
-                names.push((
-                    Scope::Root,
-                    String::new(),
-                    function.returns_ts_name.clone(),
-                    function.span,
-                ));
-            }
+        for function in self.modules.iter().flat_map(|m| &m.functions) {
+            names.push((Scope::Root, "", &function.returns_ts_name, function.span));
         }
         // Report in file order, so "first" is the earlier place.
         names.sort_by_key(|n| n.3.start);
+        let mut rust_root = Namespace::new("Rust", &[]);
+        let mut rust_modules: Vec<Namespace<'_>> = (0..self.modules.len())
+            .map(|_| Namespace::new("Rust", &["Handlers"]))
+            .collect();
+        let mut ts = Namespace::new("TypeScript", RESERVED_TS_NAMES);
+        let mut problems = Vec::new();
         for (scope, rust, ts_name, span) in names {
             if reported.contains(&span) {
                 continue;
             }
-            let mut clash = false;
-            if !rust.is_empty() {
-                let namespace = match scope {
-                    Scope::Root => &mut rust_root,
-                    Scope::Module(m) => &mut rust_modules[m.0 as usize],
-                };
-                clash = !self.claim(namespace, rust, span, true);
-            }
+            let rust_claim = match (rust.is_empty(), scope) {
+                (true, _) => Ok(()),
+                (false, Scope::Root) => rust_root.claim(rust, span),
+                (false, Scope::Module(m)) => rust_modules[m.0 as usize].claim(rust, span),
+            };
+            let ts_claim = ts.claim(ts_name, span);
             // One report per clash: the TypeScript name usually clashes
             // with the same place as the Rust one.
-            self.claim(&mut ts, ts_name, span, !clash);
+            problems.extend(rust_claim.err().or(ts_claim.err()));
         }
-    }
-
-    /// Takes `name`, or reports (when `report`) who has it. Returns
-    /// whether the name was free.
-    fn claim(&mut self, namespace: &mut Namespace, name: String, span: Span, report: bool) -> bool {
-        match namespace.taken.get(&name) {
-            None => {
-                namespace.taken.insert(name, Some(span));
-                true
-            }
-            Some(_) if !report => false,
-            Some(first) => {
-                let mut diagnostic = Diagnostic::error(
-                    Code::NameCollision,
-                    span,
-                    format!(
-                        "two types are named `{name}` in the generated {}",
-                        namespace.language
-                    ),
-                )
-                .label(format!("generates `{name}`"))
-                .help(
-                    "rename one: `$name` names a nested object or union, `typeName` a table's type",
-                );
-                diagnostic = match first {
-                    Some(first) => diagnostic.related(*first, format!("`{name}` also comes from here")),
-                    None => diagnostic.help(format!("`{name}` is defined by the generated code itself; `$name` or `typeName` can choose another name")),
-                };
-                self.diagnostics.push(diagnostic);
-                false
-            }
+        for problem in problems {
+            self.diagnostics.push(problem);
         }
     }
 

@@ -15,8 +15,10 @@ pub(crate) const SETTINGS: &[&str] = &["$doc", "$name", "$type"];
 const KINDS: &[&str] = &["query", "mutation", "action"];
 
 /// Reads the document root. An empty file or a non-mapping root is an
-/// error; everything else is reported key by key.
-pub fn parse_schema(root: Option<&Node>, eof: usize, diagnostics: &mut Diagnostics) -> Schema {
+/// error; everything else is reported key by key. The tree is consumed:
+/// each table, type and module is freed once read, so the tree and the
+/// syntax tree are never both held whole.
+pub fn parse_schema(root: Option<Node<'_>>, eof: usize, diagnostics: &mut Diagnostics) -> Schema {
     let mut p = SchemaParser { diagnostics };
     let mut schema = Schema::default();
     let root = match root {
@@ -34,13 +36,14 @@ pub fn parse_schema(root: Option<&Node>, eof: usize, diagnostics: &mut Diagnosti
             return schema;
         }
     };
-    let Some(entries) = p.mapping(root, "the schema") else {
+    let start = crate::source::Span::new(root.span.start, root.span.start);
+    if p.mapping(&root, "the schema").is_none() {
         return schema;
-    };
+    }
     let mut version = false;
     let mut tables = false;
-    for Entry { key, value } in entries {
-        match p.key(key, TOP_KEYS, "top-level key") {
+    for Entry { key, value } in p.owned_entries(root, "the schema") {
+        match p.key(&key, TOP_KEYS, "top-level key") {
             Some("version") => {
                 version = true;
                 if value.as_str() != Some("1") {
@@ -71,7 +74,6 @@ pub fn parse_schema(root: Option<&Node>, eof: usize, diagnostics: &mut Diagnosti
             _ => {}
         }
     }
-    let start = crate::source::Span::new(root.span.start, root.span.start);
     for (present, key, help) in [
         (version, "version", "add `version: 1` at the top"),
         (
@@ -107,7 +109,7 @@ impl SchemaParser<'_> {
         );
     }
 
-    fn mapping<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Entry]> {
+    fn mapping<'n>(&mut self, node: &'n Node<'n>, what: &str) -> Option<&'n [Entry<'n>]> {
         match &node.kind {
             NodeKind::Mapping(entries) => Some(entries),
             _ => {
@@ -118,7 +120,7 @@ impl SchemaParser<'_> {
     }
 
     /// A mapping that may also be written as null (`types:` with nothing under it).
-    fn optional_mapping<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Entry] {
+    fn optional_mapping<'n>(&mut self, node: &'n Node<'n>, what: &str) -> &'n [Entry<'n>] {
         if node.is_null() {
             return &[];
         }
@@ -167,10 +169,21 @@ impl SchemaParser<'_> {
         None
     }
 
-    fn named_types(&mut self, node: &Node) -> Vec<NamedType> {
-        let entries = self.optional_mapping(node, "`types`");
-        entries
-            .iter()
+    /// The entries of a mapping (or of null), taken out of the tree.
+    fn owned_entries<'a>(&mut self, node: Node<'a>, what: &str) -> Vec<Entry<'a>> {
+        match node.kind {
+            NodeKind::Mapping(entries) => entries,
+            _ if node.is_null() => Vec::new(),
+            _ => {
+                self.wrong_kind(&node, "a mapping", what);
+                Vec::new()
+            }
+        }
+    }
+
+    fn named_types(&mut self, node: Node<'_>) -> Vec<NamedType> {
+        self.owned_entries(node, "`types`")
+            .into_iter()
             .map(|e| NamedType {
                 name: self.ident(&e.key),
                 decl: self.type_decl(&e.value),
@@ -185,7 +198,7 @@ impl SchemaParser<'_> {
         match &node.kind {
             NodeKind::Scalar(scalar)
                 if scalar.style == crate::yaml::ScalarStyle::Plain
-                    && matches!(scalar.value.as_str(), "" | "~") =>
+                    && matches!(scalar.value.as_ref(), "" | "~") =>
             {
                 self.diagnostics.push(
                     Diagnostic::error(Code::TypeSyntax, span, "missing type")
@@ -317,10 +330,9 @@ impl SchemaParser<'_> {
         })
     }
 
-    fn tables(&mut self, node: &Node) -> Vec<Table> {
-        let entries = self.optional_mapping(node, "`tables`");
-        entries
-            .iter()
+    fn tables(&mut self, node: Node<'_>) -> Vec<Table> {
+        self.owned_entries(node, "`tables`")
+            .into_iter()
             .map(|e| self.table(&e.key, &e.value))
             .collect()
     }
@@ -399,17 +411,16 @@ impl SchemaParser<'_> {
         indexes
     }
 
-    fn modules(&mut self, node: &Node) -> Vec<Module> {
-        let entries = self.optional_mapping(node, "`functions`");
+    fn modules(&mut self, node: Node<'_>) -> Vec<Module> {
         let mut modules = Vec::new();
-        for Entry { key, value } in entries {
+        for Entry { key, value } in self.owned_entries(node, "`functions`") {
             let functions = self
-                .optional_mapping(value, "a module")
+                .optional_mapping(&value, "a module")
                 .iter()
                 .filter_map(|e| self.function(&e.key, &e.value))
                 .collect();
             modules.push(Module {
-                name: self.ident(key),
+                name: self.ident(&key),
                 functions,
             });
         }

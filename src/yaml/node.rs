@@ -1,25 +1,27 @@
 //! The tree the reader builds: mappings, sequences and scalars with spans.
 
+use std::borrow::Cow;
+
 use crate::source::Span;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub kind: NodeKind,
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
-    Scalar(Scalar),
+pub enum NodeKind<'a> {
+    Scalar(Scalar<'a>),
     /// Entries in file order; duplicate keys were reported and dropped.
-    Mapping(Vec<Entry>),
-    Sequence(Vec<Node>),
+    Mapping(Vec<Entry<'a>>),
+    Sequence(Vec<Node<'a>>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub key: Node,
-    pub value: Node,
+pub struct Entry<'a> {
+    pub key: Node<'a>,
+    pub value: Node<'a>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +33,10 @@ pub enum ScalarStyle {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scalar {
-    pub value: String,
+pub struct Scalar<'a> {
+    /// Borrowed from the file when it is written there exactly, which is
+    /// the common case and saves an allocation per scalar.
+    pub value: Cow<'a, str>,
     pub style: ScalarStyle,
     /// Where `value[0]` sits in the file when every character of `value`
     /// maps one to one onto the source (no escapes, no line folding);
@@ -40,8 +44,8 @@ pub struct Scalar {
     pub content_start: Option<usize>,
 }
 
-impl Node {
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+impl<'a> Node<'a> {
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),
             _ => None,
@@ -49,7 +53,7 @@ impl Node {
     }
 
     pub fn as_str(&self) -> Option<&str> {
-        self.as_scalar().map(|s| s.value.as_str())
+        self.as_scalar().map(|s| s.value.as_ref())
     }
 
     /// The span of `value[range]` when it can be mapped exactly, else the
@@ -73,6 +77,6 @@ impl Node {
     /// A plain `~`, `null` or empty scalar, which YAML reads as null.
     pub fn is_null(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar(s)
-            if s.style == ScalarStyle::Plain && matches!(s.value.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+            if s.style == ScalarStyle::Plain && matches!(s.value.as_ref(), "" | "~" | "null" | "Null" | "NULL"))
     }
 }

@@ -19,7 +19,7 @@ pub const MAX_DEPTH: usize = 32;
 /// Reads the single document of `file`. Returns `None` when the document
 /// cannot be turned into a tree at all (a syntax error, nesting too deep);
 /// problems that leave a usable tree are reported and reading goes on.
-pub fn read(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Node> {
+pub fn read<'a>(file: &'a SourceFile, diagnostics: &mut Diagnostics) -> Option<Node<'a>> {
     let mut reader = Reader {
         file,
         ascii: file.text().is_ascii(),
@@ -37,12 +37,12 @@ pub fn read(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Node> {
     }
 }
 
-enum Frame {
+enum Frame<'a> {
     Mapping {
         start: usize,
         flow: bool,
-        entries: Vec<Entry>,
-        key: Option<Node>,
+        entries: Vec<Entry<'a>>,
+        key: Option<Node<'a>>,
         /// Key → entry index, built only once a mapping is large: small
         /// mappings are searched directly, without copying their keys.
         index: Option<HashMap<String, usize>>,
@@ -50,20 +50,20 @@ enum Frame {
     Sequence {
         start: usize,
         flow: bool,
-        items: Vec<Node>,
+        items: Vec<Node<'a>>,
     },
 }
 
-struct Reader<'a> {
+struct Reader<'a, 'd> {
     file: &'a SourceFile,
     ascii: bool,
-    diagnostics: &'a mut Diagnostics,
-    stack: Vec<Frame>,
-    root: Option<Node>,
+    diagnostics: &'d mut Diagnostics,
+    stack: Vec<Frame<'a>>,
+    root: Option<Node<'a>>,
     documents: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a, '_> {
     fn run(&mut self) -> Result<(), Diagnostic> {
         let text = self.file.text();
         for event in Parser::new_from_str(text) {
@@ -87,7 +87,7 @@ impl Reader<'_> {
                     // Stands in for the alias so that checking goes on; `any`
                     // reads as a valid type, so no second error follows.
                     let null = Scalar {
-                        value: "any".to_string(),
+                        value: "any".into(),
                         style: ScalarStyle::Plain,
                         content_start: None,
                     };
@@ -103,7 +103,7 @@ impl Reader<'_> {
                     if tag.is_some() {
                         self.reject_tag(span);
                     }
-                    let scalar = self.scalar(value.into_owned(), style, span);
+                    let scalar = self.scalar(value, style, span);
                     self.finish(Node {
                         kind: NodeKind::Scalar(scalar),
                         span,
@@ -139,7 +139,12 @@ impl Reader<'_> {
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     let node = match self.stack.pop() {
-                        Some(Frame::Sequence { start, flow, items }) => {
+                        Some(Frame::Sequence {
+                            start,
+                            flow,
+                            mut items,
+                        }) => {
+                            items.shrink_to_fit();
                             let end = end_of(flow, span, items.last().map(|n| n.span));
                             Node {
                                 kind: NodeKind::Sequence(items),
@@ -149,9 +154,10 @@ impl Reader<'_> {
                         Some(Frame::Mapping {
                             start,
                             flow,
-                            entries,
+                            mut entries,
                             ..
                         }) => {
+                            entries.shrink_to_fit();
                             let end = end_of(flow, span, entries.last().map(|e| e.value.span));
                             Node {
                                 kind: NodeKind::Mapping(entries),
@@ -169,7 +175,7 @@ impl Reader<'_> {
     }
 
     /// Hands a completed node to its parent, or makes it the root.
-    fn finish(&mut self, node: Node) {
+    fn finish(&mut self, node: Node<'a>) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Sequence { items, .. }) => items.push(node),
@@ -233,7 +239,12 @@ impl Reader<'_> {
         }
     }
 
-    fn scalar(&self, value: String, style: SaphyrStyle, span: Span) -> Scalar {
+    fn scalar(
+        &self,
+        value: std::borrow::Cow<'_, str>,
+        style: SaphyrStyle,
+        span: Span,
+    ) -> Scalar<'a> {
         let (style, inner) = match style {
             SaphyrStyle::Plain => (ScalarStyle::Plain, span),
             SaphyrStyle::SingleQuoted => (
@@ -248,13 +259,22 @@ impl Reader<'_> {
         };
         // Only when the text between the delimiters is exactly the value
         // (no escapes, no folded lines) can positions inside it be mapped.
-        let exact = style != ScalarStyle::Block
-            && inner.start <= inner.end
-            && self.file.text().get(inner.start..inner.end) == Some(value.as_str());
-        Scalar {
-            value,
-            style,
-            content_start: exact.then_some(inner.start),
+        let text: &'a str = self.file.text();
+        let source = (style != ScalarStyle::Block && inner.start <= inner.end)
+            .then(|| text.get(inner.start..inner.end))
+            .flatten()
+            .filter(|source| *source == value.as_ref());
+        match source {
+            Some(source) => Scalar {
+                value: std::borrow::Cow::Borrowed(source),
+                style,
+                content_start: Some(inner.start),
+            },
+            None => Scalar {
+                value: std::borrow::Cow::Owned(value.into_owned()),
+                style,
+                content_start: None,
+            },
         }
     }
 
@@ -329,14 +349,15 @@ fn end_of(flow: bool, end_event: Span, last_child: Option<Span>) -> usize {
 mod tests {
     use super::*;
 
-    fn read_str(text: &str) -> (Option<Node>, Vec<Diagnostic>) {
-        let file = SourceFile::new("t.yaml", text);
+    fn read_str(text: &str) -> (Option<Node<'static>>, Vec<Diagnostic>) {
+        // Nodes borrow the file; a test may keep it for good.
+        let file: &'static SourceFile = Box::leak(Box::new(SourceFile::new("t.yaml", text)));
         let mut diagnostics = Diagnostics::new();
-        let node = read(&file, &mut diagnostics);
+        let node = read(file, &mut diagnostics);
         (node, diagnostics.into_sorted())
     }
 
-    fn entries(node: &Node) -> &[Entry] {
+    fn entries<'a>(node: &'a Node<'a>) -> &'a [Entry<'a>] {
         match &node.kind {
             NodeKind::Mapping(entries) => entries,
             other => panic!("not a mapping: {other:?}"),
