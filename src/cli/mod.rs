@@ -3,6 +3,7 @@
 //! tests drive the CLI in-process.
 
 mod check;
+mod diff;
 mod generate;
 mod init;
 mod json_schema;
@@ -40,6 +41,8 @@ pub enum Command {
     Check(check::Args),
     /// Generate Rust and TypeScript code from a schema.
     Generate(generate::Args),
+    /// Compare two versions of a schema; classify each change as breaking or safe.
+    Diff(diff::Args),
     /// Write a starter schema.
     Init(init::Args),
     /// Print the JSON Schema of the schema file format, for YAML editors.
@@ -95,6 +98,7 @@ where
     match cli.command {
         Command::Check(args) => check::run(args, io),
         Command::Generate(args) => generate::run(args, io),
+        Command::Diff(args) => diff::run(args, io),
         Command::Init(args) => init::run(args, io),
         Command::JsonSchema(args) => json_schema::run(args, io),
     }
