@@ -2,15 +2,13 @@
 //! paths first, then `generate()`.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
-//!     schemabridge::Builder::new("schema.yaml")
-//!         .rust_out(out_dir.join("schema.rs"))
-//!         .ts_out("web/src/generated")
-//!         .generate()
-//!         .unwrap_or_else(|e| panic!("{e:?}"));
-//! }
+//! // The body of `fn main` in build.rs:
+//! let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+//! schemabridge::Builder::new("schema.yaml")
+//!     .rust_out(out_dir.join("schema.rs"))
+//!     .ts_out("web/src/generated")
+//!     .generate()
+//!     .unwrap_or_else(|e| panic!("{e:?}"));
 //! ```
 
 use std::path::{Path, PathBuf};

@@ -19,7 +19,13 @@ struct App {
 
 impl tasks::Handlers for App {
     async fn list(&self, _ctx: QueryCtx, _args: tasks::ListArgs) -> Result<Vec<TaskDoc>, ApiError> {
-        Ok(self.tasks.lock().expect("not poisoned").values().cloned().collect())
+        Ok(self
+            .tasks
+            .lock()
+            .expect("not poisoned")
+            .values()
+            .cloned()
+            .collect())
     }
 
     async fn add(&self, _ctx: MutationCtx, args: tasks::AddArgs) -> Result<Id<Task>, ApiError> {
@@ -57,8 +63,13 @@ impl tasks::Handlers for App {
 #[tokio::main]
 async fn main() {
     let address = std::env::var("ADDRESS").unwrap_or_else(|_| "127.0.0.1:3000".to_string());
-    let listener = tokio::net::TcpListener::bind(&address).await.expect("address is free");
-    println!("listening on http://{}", listener.local_addr().expect("bound"));
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .expect("address is free");
+    println!(
+        "listening on http://{}",
+        listener.local_addr().expect("bound")
+    );
     schemabridge_runtime::axum::serve(listener, schema::router(App::default()))
         .await
         .expect("server runs");
@@ -77,16 +88,26 @@ mod tests {
             .header("content-type", "application/json")
             .body(Body::from(body.to_string()))
             .expect("a request");
-        let response = schema::router(app.clone()).oneshot(request).await.expect("a response");
+        let response = schema::router(app.clone())
+            .oneshot(request)
+            .await
+            .expect("a response");
         let status = response.status().as_u16();
-        let bytes = to_bytes(response.into_body(), usize::MAX).await.expect("a body");
+        let bytes = to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("a body");
         (status, serde_json::from_slice(&bytes).expect("JSON"))
     }
 
     #[tokio::test]
     async fn add_complete_and_list_over_http() {
         let app = App::default();
-        let (status, added) = call(&app, "add", r#"{"title": "write docs", "priority": "high"}"#).await;
+        let (status, added) = call(
+            &app,
+            "add",
+            r#"{"title": "write docs", "priority": "high"}"#,
+        )
+        .await;
         assert_eq!(status, 200);
         assert_eq!(added, serde_json::json!({"value": "task1"}));
         let (status, _) = call(&app, "complete", r#"{"id": "task1"}"#).await;
@@ -102,9 +123,15 @@ mod tests {
     async fn errors_follow_the_wire_format() {
         let app = App::default();
         let (status, body) = call(&app, "complete", r#"{"id": "nope"}"#).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (404, Some("not_found"))
+        );
         let (status, body) = call(&app, "add", r#"{"title": 5}"#).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_args")));
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("invalid_args"))
+        );
         assert_eq!(body["error"]["path"], "title");
     }
 }
