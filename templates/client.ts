@@ -296,7 +296,12 @@ function encodeObject(value: object, path: string): WireValue {
   if (typeof toJSON === "function") return encodeAt((toJSON as (this: object) => unknown).call(value), path);
   const out: { [key: string]: WireValue } = {};
   for (const [key, item] of Object.entries(value) as [string, unknown][]) {
-    if (item !== undefined) defineEntry(out, key, encodeAt(item, path === "" ? key : `${path}.${key}`));
+    if (item === undefined) continue;
+    const at = path === "" ? key : `${path}.${key}`;
+    // `$int64` and `$bytes` mark encoded values; a key of the data itself
+    // (a record key: field names never start with `$`) would be misread.
+    if (key.startsWith("$")) throw refused(at, `the key "${key}" starts with "$", which the wire format reserves`);
+    defineEntry(out, key, encodeAt(item, at));
   }
   return out;
 }

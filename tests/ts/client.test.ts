@@ -104,6 +104,16 @@ describe("encodeValue", () => {
     await assertFails(() => encodeValue(Number.NaN), { code: "invalid_args", status: 0, path: "" });
   });
 
+  it("refuses keys starting with $, which would read as encoded values", async () => {
+    await assertFails(() => encodeValue({ tags: { $int64: "12" } }), {
+      code: "invalid_args",
+      status: 0,
+      path: "tags.$int64",
+      message: /reserves/,
+    });
+    assert.equal(JSON.stringify(encodeValue({ tags: { "a$": "1" } })), '{"tags":{"a$":"1"}}');
+  });
+
   it("refuses values JSON cannot hold", async () => {
     await assertFails(() => encodeValue([undefined]), { code: "invalid_args", status: 0, path: "[0]" });
     await assertFails(() => encodeValue({ f: () => 1 }), { code: "invalid_args", status: 0, path: "f" });

@@ -218,13 +218,23 @@ compound! {
 }
 
 // Map keys are checked too: a float key would be written as text by
-// serde_json, but a non-finite one still means a bad value.
+// serde_json, but a non-finite one still means a bad value. And a record
+// key starting with `$` would read as a wire-encoded value (`$int64`,
+// `$bytes`) to a client; wire-encoded values themselves are structs.
 impl ser::SerializeMap for Finite {
     type Ok = ();
     type Error = NotEncodable;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
-        key.serialize(Finite)
+        key.serialize(Finite)?;
+        if let Ok(serde_json::Value::String(key)) = serde_json::to_value(key) {
+            if key.starts_with('$') {
+                return Err(NotEncodable(format!(
+                    "the key {key:?} starts with `$`, which the wire format reserves"
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
@@ -233,5 +243,28 @@ impl ser::SerializeMap for Finite {
 
     fn end(self) -> Done {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::check;
+    use crate::__private::wire::Encoded;
+
+    #[test]
+    fn record_keys_starting_with_a_dollar_are_refused() {
+        let record = BTreeMap::from([("$int64".to_string(), "12".to_string())]);
+        let error = check(&record).unwrap_err();
+        assert_eq!(error.code(), "internal");
+        assert!(error.message().contains("reserves"), "{}", error.message());
+    }
+
+    #[test]
+    fn wire_encoded_values_and_plain_keys_pass() {
+        let record = BTreeMap::from([("count".to_string(), Encoded(vec![5i64, -7]))]);
+        assert!(check(&record).is_ok());
+        assert!(check(&Encoded(vec![1u8, 2, 3])).is_ok());
     }
 }
