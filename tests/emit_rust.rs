@@ -48,3 +48,15 @@ snapshot_tests!(
     modules,
     shadowing,
 );
+
+/// A blank line goes between the methods of a `Handlers` trait, and none
+/// inside one, even after a doc line that ends like a signature does.
+#[test]
+fn trait_methods_are_separated_by_one_blank_line() {
+    let mut schema = cases::modules();
+    schema.modules[0].functions[0].doc = Some("Reads one user;\nnull if there is none;".into());
+    let rust = emit(&schema);
+    let expected = "        /// Reads one user;\n        /// null if there is none;\n        fn get_profile(\n";
+    assert!(rust.contains(expected), "{rust}");
+    assert!(rust.contains(">,\n        > + ::std::marker::Send;\n\n        fn create(\n"));
+}

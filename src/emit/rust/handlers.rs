@@ -1,47 +1,58 @@
 //! The `Handlers` trait of a schema module: one method per function, which
 //! the app implements (with `async fn`) and `router` calls.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::idents::{doc_attrs, ident};
+use super::idents::ident;
+use super::layout::Printer;
 use super::paths::{rust_ty, type_path};
+use super::print::item_head;
 use super::runtime;
+use super::syntax;
 use crate::ir::{Function, Module, ModuleId, Schema, Scope};
 
-pub fn handlers_trait(schema: &Schema, id: ModuleId, module: &Module) -> TokenStream {
+pub fn handlers_trait(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module) {
     let scope = Scope::Module(id);
-    let methods = module.functions.iter().map(|f| method(schema, scope, f));
-    let doc = doc_attrs(Some(&format!(
+    let doc = format!(
         "The server side of the `{}` functions: implement it on the app's state,\n\
          then serve the state with `router`.",
         module.name.wire
-    )));
+    );
+    item_head(p, Some(&doc), false);
     // `Send + Sync + 'static` because `router` shares the state across
     // tasks; the futures are `Send` so that axum can spawn them.
-    quote! {
-        #doc
-        pub trait Handlers: ::std::marker::Send + ::std::marker::Sync + 'static {
-            #(#methods)*
+    let bounds = ["::std::marker::Send", "::std::marker::Sync", "'static"];
+    syntax::trait_item(p, "Handlers", &bounds, |p| {
+        for (i, function) in module.functions.iter().enumerate() {
+            // A blank line between methods, as one writes a trait whose
+            // methods have docs and multi-line signatures.
+            if i > 0 {
+                p.hardbreak();
+            }
+            method(p, schema, scope, function);
         }
-    }
+    });
 }
 
-fn method(schema: &Schema, scope: Scope, function: &Function) -> TokenStream {
-    let doc = doc_attrs(function.doc.as_deref());
-    let name = ident(&function.name.rust);
+fn method(p: &mut Printer, schema: &Schema, scope: Scope, function: &Function) {
+    syntax::docs(p, function.doc.as_deref());
     let ctx = runtime::ctx(function.kind);
-    let args = type_path(schema, scope, function.args);
-    let returns = rust_ty(schema, scope, &function.returns);
-    let error = runtime::api_error();
-    quote! {
-        #doc
-        fn #name(
-            &self,
-            ctx: #ctx,
-            args: #args,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<#returns, #error>,
-        > + ::std::marker::Send;
-    }
+    let args = |p: &mut Printer| type_path(p, schema, scope, function.args);
+    let returns = |p: &mut Printer| {
+        p.word("impl ");
+        syntax::generic1(p, "::std::future::Future", &|p| {
+            p.word("Output = ");
+            syntax::generic2(
+                p,
+                "::std::result::Result",
+                &|p| rust_ty(p, schema, scope, &function.returns),
+                &|p| p.word(runtime::API_ERROR),
+            );
+        });
+        p.word(" + ::std::marker::Send");
+    };
+    syntax::trait_fn(
+        p,
+        ident(&function.name.rust),
+        &[("ctx", &|p| p.word(ctx)), ("args", &args)],
+        &returns,
+    );
 }

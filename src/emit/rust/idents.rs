@@ -1,26 +1,20 @@
-//! Identifiers and doc comments: turning the checker's strings into tokens.
+//! Identifiers, string literals and doc comments: the checker's strings as
+//! they appear in Rust source.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
-
-/// The identifier for a Rust name decided by the checker; names that start
-/// with `r#` become raw identifiers (`r#type`).
-pub fn ident(name: &str) -> Ident {
+/// The identifier for a Rust name decided by the checker, printed as it is;
+/// names that start with `r#` are raw identifiers (`r#type`).
+pub fn ident(name: &str) -> &str {
     let (raw, bare) = match name.strip_prefix("r#") {
         Some(bare) => (true, bare),
         None => (false, name),
     };
     // The checker guarantees identifiers; a bad one here is a checker bug,
-    // and proc_macro2's own panic would not say which name it was.
+    // caught here rather than as generated code that does not compile.
     assert!(
-        is_identifier(bare),
+        is_identifier(bare) && !(raw && matches!(bare, "_" | "super" | "self" | "Self" | "crate")),
         "the resolved model holds {name:?} where a Rust identifier belongs"
     );
-    if raw {
-        Ident::new_raw(bare, Span::call_site())
-    } else {
-        Ident::new(bare, Span::call_site())
-    }
+    name
 }
 
 /// Whether serde needs `#[serde(rename)]`: serde strips `r#` itself, so
@@ -30,27 +24,54 @@ pub fn needs_rename(wire: &str, rust: &str) -> bool {
 }
 
 fn is_identifier(s: &str) -> bool {
+    if let [first, rest @ ..] = s.as_bytes() {
+        if (first.is_ascii_alphabetic() || *first == b'_')
+            && rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            return true;
+        }
+    }
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
-/// `#[doc]` attributes for a schema doc, one per line so that prettyplease
-/// prints them as `///` comments.
-pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
-    let Some(doc) = doc else {
-        return TokenStream::new();
-    };
-    let lines = doc_lines(doc);
-    quote!(#(#[doc = #lines])*)
+/// Writes `value` as a Rust string literal, escaped as `proc_macro2`
+/// escapes one (`Literal::string`), which is what the emitter printed when
+/// it went through tokens: `char::escape_debug` for every character except
+/// `'`, and `\0` (or `\x00` before a digit that would extend it).
+pub fn string_literal(value: &str, out: &mut String) {
+    out.push('"');
+    if value
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(value);
+    } else {
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\0' if chars
+                    .as_str()
+                    .starts_with(|next: char| next.is_ascii_digit() && next <= '7') =>
+                {
+                    out.push_str("\\x00");
+                }
+                '\0' => out.push_str("\\0"),
+                '\'' => out.push(c),
+                _ => out.extend(c.escape_debug()),
+            }
+        }
+    }
+    out.push('"');
 }
 
-/// The lines of a doc comment, each with the leading space rustdoc expects.
+/// The lines of a doc comment, each with the leading space rustdoc expects,
+/// printed as `///` comments.
 ///
-/// prettyplease prints a one-line `#[doc]` verbatim after `///`, so text
-/// that may not appear raw in a comment is written as a visible escape:
-/// control characters (a bare CR is an error in doc comments) and the
-/// bidirectional overrides that `text_direction_codepoint_in_comment`
+/// Text that may not appear raw in a comment is written as a visible
+/// escape: control characters (a bare CR is an error in doc comments) and
+/// the bidirectional overrides that `text_direction_codepoint_in_comment`
 /// denies (they can make code read differently than it compiles).
 pub fn doc_lines(doc: &str) -> Vec<String> {
     let doc = doc.replace("\r\n", "\n");
@@ -91,8 +112,33 @@ mod tests {
 
     #[test]
     fn raw_identifiers_keep_their_prefix() {
-        assert_eq!(ident("r#type").to_string(), "r#type");
-        assert_eq!(ident("user_id").to_string(), "user_id");
+        assert_eq!(ident("r#type"), "r#type");
+        assert_eq!(ident("user_id"), "user_id");
+    }
+
+    #[test]
+    #[should_panic(expected = "r#self")]
+    fn some_keywords_cannot_be_raw() {
+        ident("r#self");
+    }
+
+    #[test]
+    fn string_literals_escape_as_proc_macro2_does() {
+        let literal = |value: &str| {
+            let mut out = String::new();
+            string_literal(value, &mut out);
+            out
+        };
+        assert_eq!(literal("userId"), "\"userId\"");
+        assert_eq!(
+            literal("ünïcode \u{202E} \"quoted\"\n"),
+            "\"ünïcode \\u{202e} \\\"quoted\\\"\\n\""
+        );
+        assert_eq!(literal("it's\t\\"), "\"it's\\t\\\\\"");
+        assert_eq!(literal("\0a\u{0}7"), "\"\\0a\\x007\"");
+        // A combining mark is escaped wherever it is, as `char::escape_debug`
+        // does (unlike `str::escape_debug`).
+        assert_eq!(literal("e\u{301}"), "\"e\\u{301}\"");
     }
 
     #[test]

@@ -2,61 +2,93 @@
 //! schema module and a `router`, which the user `include!`s or declares as
 //! a module.
 //!
-//! Items are built as tokens with `quote!`, parsed into syn items and
-//! printed by prettyplease one at a time ([`print`]); the model's names are
-//! printed as they are, never adjusted here.
+//! The text is built directly, laid out exactly as prettyplease lays out
+//! Rust (which is what the emitter used to run): [`syntax`] gives each
+//! construct prettyplease's line-breaking structure and [`layout`] decides
+//! the breaks as prettyplease's printer does; [`print`] puts the items
+//! together. `tests/emit_rust_fixed_point.rs` checks that prettyplease
+//! would print the output as it is. The model's names are printed as they
+//! are, never adjusted here.
 
 mod encoding;
 mod fields;
 mod handlers;
 mod idents;
+mod layout;
 mod paths;
 mod print;
 mod router;
 mod runtime;
+mod syntax;
 mod types;
 
-use quote::quote;
-
-use crate::ir::{Schema, Scope};
+use crate::ir::{Schema, Scope, TypeBody};
+use print::{item_head, File, Items};
 
 /// The whole generated Rust file for `schema`.
 pub fn emit(schema: &Schema) -> String {
-    let mut items = vec![print::item(fingerprint(schema), true)];
-    for def in schema.types.iter().filter(|d| d.scope == Scope::Root) {
-        for item in types::type_items(schema, def) {
-            items.push(print::item(item, true));
+    let header = idents::escape_for_comment(&super::header_text(schema));
+    let mut file = File::new(&header, capacity(schema));
+    file.item(|p| fingerprint(p, schema));
+
+    let mut module_types = vec![Vec::new(); schema.modules.len()];
+    for def in &schema.types {
+        match def.scope {
+            Scope::Root => types::type_items(&mut file, schema, def, true),
+            Scope::Module(id) => module_types[id.0 as usize].push(def),
         }
     }
     for (id, module) in paths::modules(schema) {
-        let mut inner = Vec::new();
-        for def in schema.types.iter().filter(|d| d.scope == Scope::Module(id)) {
-            for item in types::type_items(schema, def) {
-                inner.push(print::item(item, false));
-            }
-        }
-        inner.push(print::spaced_trait(handlers::handlers_trait(
-            schema, id, module,
-        )));
-        let doc = idents::doc_attrs(Some(&format!(
+        let doc = format!(
             "The `{}` functions: their argument types and the trait that serves them.",
             module.name.wire
-        )));
-        items.push(print::module(&paths::module_ident(schema, id), doc, &inner));
+        );
+        let head = |p: &mut layout::Printer| item_head(p, Some(&doc), true);
+        file.module(paths::module_ident(schema, id), head, |items| {
+            for def in &module_types[id.0 as usize] {
+                types::type_items(items, schema, def, false);
+            }
+            items.item(|p| handlers::handlers_trait(p, schema, id, module));
+        });
     }
-    items.push(print::item(router::router_fn(schema), true));
+    file.item(|p| router::router_fn(p, schema));
+    file.finish()
+}
 
-    let header = idents::escape_for_comment(&super::header_text(schema));
-    format!("// {header}\n\n{}", print::join(&items))
+/// More than the file will take, so that the text is never copied to a
+/// larger string: memory that is reserved but not written costs nothing.
+fn capacity(schema: &Schema) -> usize {
+    let members = |def: &crate::ir::TypeDef| match &def.body {
+        TypeBody::Object(object) => object.fields.len(),
+        TypeBody::StringEnum(variants) => variants.len(),
+        TypeBody::Tagged(union) => union.variants.iter().map(|v| 1 + v.fields.len()).sum(),
+        TypeBody::Untagged(variants) => variants.len(),
+        TypeBody::Alias(_) => 1,
+    };
+    let types = schema.types.iter().map(|def| 512 + 192 * members(def));
+    let documents = schema
+        .tables
+        .iter()
+        .map(|table| 1024 + 192 * members(schema.ty(table.fields)));
+    let functions = schema
+        .modules
+        .iter()
+        .map(|m| 1024 + 1024 * m.functions.len());
+    4096 + types.chain(documents).chain(functions).sum::<usize>()
 }
 
 /// The schema's fingerprint, which the router reports so that a client
 /// generated from another version of the schema can notice.
-fn fingerprint(schema: &Schema) -> proc_macro2::TokenStream {
-    let fingerprint = &schema.fingerprint;
-    quote! {
-        /// A hash of the schema this file was generated from; the TypeScript
-        /// client carries the same value.
-        pub const SCHEMA_FINGERPRINT: &str = #fingerprint;
-    }
+fn fingerprint(p: &mut layout::Printer, schema: &Schema) {
+    item_head(
+        p,
+        Some(
+            "A hash of the schema this file was generated from; the TypeScript\n\
+             client carries the same value.",
+        ),
+        true,
+    );
+    syntax::const_item(p, "SCHEMA_FINGERPRINT", "&str", &|p| {
+        syntax::string_literal(p, &schema.fingerprint);
+    });
 }

@@ -1,100 +1,109 @@
-//! Printing: tokens to syn items to text, one item at a time, joined with
-//! the blank lines that prettyplease does not put between items.
+//! The generated file: the header, then items separated by blank lines,
+//! each laid out on its own by the [`layout`](super::layout) engine.
+//!
+//! The file keeps the shape it had when each item was printed by
+//! prettyplease as a file of its own and the results joined: a blank line
+//! between items (prettyplease puts none), and a module's items laid out as
+//! if at the top of a file, then indented, with blank lines between them too.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use super::layout::Printer;
+use super::syntax::{self, Meta, ITEM};
 
-/// Prints one item. `allow_dead_code` is for items at the top of the file:
-/// the user's crate may use only some of them (a binary always does), and
-/// unused items would be warnings that `#![deny(warnings)]` turns into
-/// errors. The file cannot carry an inner `#![allow]`, since it is
-/// `include!`d, so each item carries its own.
-pub fn item(tokens: TokenStream, allow_dead_code: bool) -> String {
-    let mut item = parse(tokens);
-    if allow_dead_code {
-        add_after_docs(&mut item, syn::parse_quote!(#[allow(dead_code)]));
-    }
-    unparse(item)
+/// Where items go: the top of the file or a module.
+pub trait Items {
+    /// One item; `f` prints it, ending with a hard break.
+    fn item(&mut self, f: impl FnOnce(&mut Printer));
 }
 
-/// Prints a trait with a blank line between its methods, as one writes a
-/// trait whose methods have docs and multi-line signatures. prettyplease
-/// writes the members at one indent, each ending in `;` at that indent.
-pub fn spaced_trait(tokens: TokenStream) -> String {
-    let text = item(tokens, false);
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        out.push_str(line);
+/// The attributes every item starts with: its docs, then, for items at the
+/// top of the file, `#[allow(dead_code)]`.
+///
+/// The user's crate may use only some of the items (a binary always does),
+/// and unused items would be warnings that `#![deny(warnings)]` turns into
+/// errors. The file cannot carry an inner `#![allow]`, since it is
+/// `include!`d, so each item carries its own; a module's items are covered
+/// by the module's.
+pub fn item_head(p: &mut Printer, doc: Option<&str>, allow_dead_code: bool) {
+    syntax::docs(p, doc);
+    if allow_dead_code {
+        syntax::attr(p, ITEM, "allow", &[Meta::Word("dead_code")], false);
+    }
+}
+
+pub struct File {
+    out: String,
+    printer: Printer,
+}
+
+impl File {
+    /// A file that starts with `// header` and a blank line.
+    pub fn new(header: &str, capacity: usize) -> Self {
+        let mut out = String::with_capacity(capacity);
+        out.push_str("// ");
+        out.push_str(header);
         out.push('\n');
-        let ends_member =
-            line.starts_with("    ") && !line.starts_with("     ") && line.ends_with(';');
-        if ends_member && lines.peek().is_some_and(|next| *next != "}") {
-            out.push('\n');
+        File {
+            out,
+            printer: Printer::new(),
         }
     }
-    out
-}
 
-/// Prints `pub mod name { … }` around items printed on their own, so that
-/// the module's items are separated by blank lines too.
-pub fn module(name: &proc_macro2::Ident, doc: TokenStream, items: &[String]) -> String {
-    let shell = item(quote!(#doc pub mod #name {}), true);
-    let head = shell
-        .strip_suffix("{}\n")
-        .expect("prettyplease prints an empty module as `{}`");
-    // Indenting every line is safe: generated items hold no multi-line
-    // string literals (doc lines are separate attributes, and literals
-    // escape their newlines).
-    let body = join(items)
-        .lines()
-        .map(|line| {
-            if line.is_empty() {
-                "\n".to_owned()
-            } else {
-                format!("    {line}\n")
-            }
-        })
-        .collect::<String>();
-    format!("{head}{{\n{body}}}\n")
-}
+    /// `pub mod name { … }`: `head` prints the module's outer attributes,
+    /// `items` prints the items inside it with [`Module::item`].
+    pub fn module(
+        &mut self,
+        name: &str,
+        head: impl FnOnce(&mut Printer),
+        items: impl FnOnce(&mut Module),
+    ) {
+        self.item(|p| {
+            head(p);
+            p.word("pub mod ");
+            p.word(name);
+            p.word(" {");
+            p.hardbreak();
+        });
+        let mut module = Module {
+            file: self,
+            first: true,
+        };
+        items(&mut module);
+        self.out.push_str("}\n");
+    }
 
-/// Items separated by one blank line; each printed item ends in `\n`.
-pub fn join(items: &[String]) -> String {
-    items.join("\n")
-}
+    pub fn finish(self) -> String {
+        self.out
+    }
 
-fn parse(tokens: TokenStream) -> syn::Item {
-    match syn::parse2(tokens.clone()) {
-        Ok(item) => item,
-        Err(err) => panic!("the Rust emitter built an invalid item ({err}): {tokens}"),
+    fn layout(&mut self, line_prefix: &'static str, f: impl FnOnce(&mut Printer)) {
+        let out = std::mem::take(&mut self.out);
+        self.printer.begin_item(out, line_prefix);
+        f(&mut self.printer);
+        self.out = self.printer.end_item();
     }
 }
 
-fn unparse(item: syn::Item) -> String {
-    prettyplease::unparse(&syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: vec![item],
-    })
+/// The inside of a [`File::module`].
+pub struct Module<'a> {
+    file: &'a mut File,
+    first: bool,
 }
 
-/// Inserts `attr` after the leading doc comment, where a reader expects
-/// attributes to start.
-fn add_after_docs(item: &mut syn::Item, attr: syn::Attribute) {
-    let attrs = match item {
-        syn::Item::Const(i) => &mut i.attrs,
-        syn::Item::Enum(i) => &mut i.attrs,
-        syn::Item::Fn(i) => &mut i.attrs,
-        syn::Item::Mod(i) => &mut i.attrs,
-        syn::Item::Struct(i) => &mut i.attrs,
-        syn::Item::Trait(i) => &mut i.attrs,
-        syn::Item::Type(i) => &mut i.attrs,
-        other => panic!("no attributes expected on {}", quote!(#other)),
-    };
-    let at = attrs
-        .iter()
-        .position(|a| !a.path().is_ident("doc"))
-        .unwrap_or(attrs.len());
-    attrs.insert(at, attr);
+impl Items for File {
+    /// An item at the top of the file, after a blank line.
+    fn item(&mut self, f: impl FnOnce(&mut Printer)) {
+        self.out.push('\n');
+        self.layout("", f);
+    }
+}
+
+impl Items for Module<'_> {
+    /// An item of the module, laid out as if at the top of the file and
+    /// indented by four columns; blank lines go between items.
+    fn item(&mut self, f: impl FnOnce(&mut Printer)) {
+        if !std::mem::take(&mut self.first) {
+            self.file.out.push('\n');
+        }
+        self.file.layout("    ", f);
+    }
 }

@@ -1,66 +1,81 @@
 //! `router`: one axum route per function, each calling the state's
 //! `Handlers` method; the runtime does the HTTP, decoding and errors.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use super::encoding::needs_wire;
 use super::idents::ident;
+use super::layout::Printer;
 use super::paths::{module_ident, modules, type_path};
+use super::print::item_head;
 use super::runtime;
-use crate::ir::{FunctionKind, Schema, Scope};
+use super::syntax;
+use crate::ir::{Function, Module, ModuleId, Schema, Scope};
 
-pub fn router_fn(schema: &Schema) -> TokenStream {
-    let handlers = modules(schema).map(|(id, _)| {
-        let module = module_ident(schema, id);
-        quote!(#module::Handlers +)
-    });
-    let routes = modules(schema).flat_map(|(id, module)| {
-        module.functions.iter().map(move |function| {
-            let register = match function.kind {
-                FunctionKind::Query => quote!(query),
-                FunctionKind::Mutation => quote!(mutation),
-                FunctionKind::Action => quote!(action),
-            };
-            let module_wire = &module.name.wire;
-            let function_wire = &function.name.wire;
-            let module_ident = module_ident(schema, id);
-            let method = ident(&function.name.rust);
-            let args = type_path(schema, Scope::Root, function.args);
-            // A result holding a bare int64 or bytes goes out through the
-            // wire encoding, as fields do.
-            let encode = if needs_wire(schema, &function.returns) {
-                let encoded = runtime::encoded();
-                quote!(.map(#encoded))
-            } else {
-                TokenStream::new()
-            };
-            quote! {
-                .#register(#module_wire, #function_wire, |s: S, ctx, args: #args| async move {
-                    #module_ident::Handlers::#method(&s, ctx, args).await #encode
-                })
-            }
-        })
-    });
+pub fn router_fn(p: &mut Printer, schema: &Schema) {
+    item_head(
+        p,
+        Some(
+            "An axum router serving every function of the schema at\n\
+             `POST /api/{module}/{function}`, each handled by `state`.",
+        ),
+        true,
+    );
+    let mut bounds = modules(schema)
+        .map(|(id, _)| format!("{}::Handlers", module_ident(schema, id)))
+        .collect::<Vec<_>>();
+    bounds.push("::std::clone::Clone".to_owned());
     // Each `Handlers` already requires `Send + Sync + 'static`; without any
     // module the state still has to be shareable across axum's tasks.
-    let shareable = if schema.modules.is_empty() {
-        quote!(+ ::std::marker::Send + ::std::marker::Sync + 'static)
-    } else {
-        TokenStream::new()
-    };
-    let router = runtime::router();
-    let builder = runtime::router_builder();
-    quote! {
-        /// An axum router serving every function of the schema at
-        /// `POST /api/{module}/{function}`, each handled by `state`.
-        pub fn router<S>(state: S) -> #router
-        where
-            S: #(#handlers)* ::std::clone::Clone #shareable,
-        {
-            #builder::new(state, SCHEMA_FINGERPRINT)
-                #(#routes)*
-                .finish()
-        }
+    if schema.modules.is_empty() {
+        bounds.extend(["::std::marker::Send", "::std::marker::Sync", "'static"].map(str::to_owned));
     }
+    let bounds = bounds.iter().map(String::as_str).collect::<Vec<_>>();
+    syntax::generic_fn_item(p, "router", "S", "state", runtime::ROUTER, &bounds, |p| {
+        let new_args: [syntax::Part; 2] = [&|p| p.word("state"), &|p| p.word("SCHEMA_FINGERPRINT")];
+        syntax::chain(p, runtime::ROUTER_BUILDER_NEW, &new_args, |p| {
+            for (id, module) in modules(schema) {
+                for function in &module.functions {
+                    route(p, schema, id, module, function);
+                }
+            }
+            syntax::link_call(p, "finish", &[]);
+        });
+    });
+}
+
+/// `.query("users", "getProfile", |s: S, ctx, args: users::GetProfileArgs|
+/// async move { users::Handlers::get_profile(&s, ctx, args).await })`.
+fn route(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, function: &Function) {
+    let handler = format!(
+        "{}::Handlers::{}",
+        module_ident(schema, id),
+        ident(&function.name.rust)
+    );
+    // A result holding a bare int64 or bytes goes out through the wire
+    // encoding, as fields do.
+    let encode = needs_wire(schema, &function.returns);
+    let params: [syntax::Part; 3] = [&|p| p.word("s: S"), &|p| p.word("ctx"), &|p| {
+        p.word("args: ");
+        type_path(p, schema, Scope::Root, function.args);
+    }];
+    let closure = |p: &mut Printer| {
+        syntax::async_move_closure(p, &params, |p| {
+            let args: [syntax::Part; 3] =
+                [&|p| p.word("&s"), &|p| p.word("ctx"), &|p| p.word("args")];
+            syntax::chain(p, &handler, &args, |p| {
+                syntax::link_await(p);
+                if encode {
+                    syntax::link_call(p, "map", &[&|p| p.word(runtime::ENCODED)]);
+                }
+            });
+        });
+    };
+    syntax::link_call(
+        p,
+        function.kind.as_str(),
+        &[
+            &|p| syntax::string_literal(p, &module.name.wire),
+            &|p| syntax::string_literal(p, &function.name.wire),
+            &closure,
+        ],
+    );
 }

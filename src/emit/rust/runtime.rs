@@ -1,9 +1,6 @@
 //! Every item of `schemabridge_runtime` that generated code names, in one
 //! place, so the contract with the runtime crate can be read off this file.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 /// serde `with` module encoding int64 as `{"$int64": "…"}` and bytes as
 /// `{"$bytes": "…"}`, for any nesting of `Option`, `Vec`, `BTreeMap` and
 /// `Box` around them (the runtime's `Wire` trait).
@@ -19,38 +16,28 @@ pub const OPTIONAL: &str = "::schemabridge_runtime::__private::optional";
 pub const OPTIONAL_WIRE: &str = "::schemabridge_runtime::__private::wire::optional";
 
 /// `Id<T>`: the id of a document of the table whose fields type is `T`.
-pub fn id() -> TokenStream {
-    quote!(::schemabridge_runtime::Id)
-}
+pub const ID: &str = "::schemabridge_runtime::Id";
 
-pub fn api_error() -> TokenStream {
-    quote!(::schemabridge_runtime::ApiError)
-}
+pub const API_ERROR: &str = "::schemabridge_runtime::ApiError";
 
 /// The context a handler of this kind receives.
-pub fn ctx(kind: crate::ir::FunctionKind) -> TokenStream {
+pub fn ctx(kind: crate::ir::FunctionKind) -> &'static str {
     use crate::ir::FunctionKind;
     match kind {
-        FunctionKind::Query => quote!(::schemabridge_runtime::QueryCtx),
-        FunctionKind::Mutation => quote!(::schemabridge_runtime::MutationCtx),
-        FunctionKind::Action => quote!(::schemabridge_runtime::ActionCtx),
+        FunctionKind::Query => "::schemabridge_runtime::QueryCtx",
+        FunctionKind::Mutation => "::schemabridge_runtime::MutationCtx",
+        FunctionKind::Action => "::schemabridge_runtime::ActionCtx",
     }
 }
 
 /// axum's `Router`, through the runtime's re-export so the user's crate
 /// needs no axum dependency of its own.
-pub fn router() -> TokenStream {
-    quote!(::schemabridge_runtime::axum::Router)
-}
+pub const ROUTER: &str = "::schemabridge_runtime::axum::Router";
 
 /// Builds the router: `new(state, fingerprint)`, then one
 /// `query`/`mutation`/`action(module, function, handler)` per function,
 /// then `finish()`.
-pub fn router_builder() -> TokenStream {
-    quote!(::schemabridge_runtime::__private::RouterBuilder)
-}
+pub const ROUTER_BUILDER_NEW: &str = "::schemabridge_runtime::__private::RouterBuilder::new";
 
 /// Wraps a handler's result so it serializes through [`WIRE`].
-pub fn encoded() -> TokenStream {
-    quote!(::schemabridge_runtime::__private::wire::Encoded)
-}
+pub const ENCODED: &str = "::schemabridge_runtime::__private::wire::Encoded";

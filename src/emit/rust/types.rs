@@ -2,224 +2,200 @@
 //! unions, aliases or newtypes for the rest, and the document struct that
 //! follows each table's struct.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::fields::{field, wire_attr, Vis};
-use super::idents::{doc_attrs, ident};
-use super::paths::{boxed_ty, rust_ty, type_path};
-use super::runtime;
+use super::fields::{field, wire_attr, Container};
+use super::idents::ident;
+use super::layout::Printer;
+use super::paths::{boxed_ty, id_ty, rust_ty};
+use super::print::{item_head, Items};
+use super::syntax::{self, At, Meta, ITEM, MEMBER};
 use crate::ir::{
-    Alias, EnumVariant, Field, Origin, Schema, Scope, Table, TaggedUnion, TypeBody, TypeDef,
+    Alias, EnumVariant, Field, Origin, Schema, Scope, TableId, TaggedUnion, TypeBody, TypeDef,
     UntaggedVariant,
 };
 
 /// The derives of every struct and data-carrying enum. `Eq` and friends are
 /// left out: most types hold an `f64` somewhere.
-fn derive_data() -> TokenStream {
-    quote! {
-        #[derive(
-            ::std::fmt::Debug,
-            ::std::clone::Clone,
-            ::std::cmp::PartialEq,
-            ::serde::Serialize,
-            ::serde::Deserialize,
-        )]
-    }
+fn derive_data(p: &mut Printer) {
+    derive(
+        p,
+        &[
+            "::std::fmt::Debug",
+            "::std::clone::Clone",
+            "::std::cmp::PartialEq",
+            "::serde::Serialize",
+            "::serde::Deserialize",
+        ],
+    );
+}
+
+fn derive(p: &mut Printer, traits: &[&str]) {
+    let list = traits.iter().map(|t| Meta::Word(t)).collect::<Vec<_>>();
+    syntax::attr(p, ITEM, "derive", &list, true);
+}
+
+fn serde(p: &mut Printer, list: &[Meta]) {
+    syntax::attr(p, ITEM, "serde", list, false);
 }
 
 /// The items for one type definition: the type, and for a table's fields
 /// type also its document struct.
-pub fn type_items(schema: &Schema, def: &TypeDef) -> Vec<TokenStream> {
-    let doc = doc_attrs(def.doc.as_deref());
-    let name = ident(&def.rust_name);
-    let item = match &def.body {
-        TypeBody::Object(object) => object_struct(schema, def.scope, doc, &name, &object.fields),
-        TypeBody::StringEnum(variants) => string_enum(doc, &name, variants),
-        TypeBody::Tagged(union) => tagged_enum(schema, def.scope, doc, &name, union),
-        TypeBody::Untagged(variants) => untagged_enum(schema, def.scope, doc, &name, variants),
-        TypeBody::Alias(alias) => alias_item(schema, def.scope, doc, &name, alias),
-    };
-    let mut items = vec![item];
+pub fn type_items(out: &mut impl Items, schema: &Schema, def: &TypeDef, allow_dead_code: bool) {
+    out.item(|p| {
+        item_head(p, def.doc.as_deref(), allow_dead_code);
+        let name = ident(&def.rust_name);
+        match &def.body {
+            TypeBody::Object(object) => object_struct(p, schema, def.scope, name, &object.fields),
+            TypeBody::StringEnum(variants) => string_enum(p, name, variants),
+            TypeBody::Tagged(union) => tagged_enum(p, schema, def.scope, name, union),
+            TypeBody::Untagged(variants) => untagged_enum(p, schema, def.scope, name, variants),
+            TypeBody::Alias(alias) => alias_item(p, schema, def.scope, name, alias),
+        }
+    });
     if let Origin::Table(table) = def.origin {
-        items.push(document_struct(schema, schema.table(table)));
+        out.item(|p| document_struct(p, schema, table, allow_dead_code));
     }
-    items
 }
 
-fn object_struct(
-    schema: &Schema,
-    scope: Scope,
-    doc: TokenStream,
-    name: &proc_macro2::Ident,
-    fields: &[Field],
-) -> TokenStream {
-    let derive = derive_data();
-    let fields = fields.iter().map(|f| field(schema, scope, f, Vis::Pub));
+fn object_struct(p: &mut Printer, schema: &Schema, scope: Scope, name: &str, fields: &[Field]) {
+    derive_data(p);
     // Arguments with unknown fields are an error (SPEC §3); stored
     // documents and results are read as strictly, so typos surface.
-    quote! {
-        #doc
-        #derive
-        #[serde(deny_unknown_fields)]
-        pub struct #name {
-            #(#fields,)*
+    serde(p, &[Meta::Word("deny_unknown_fields")]);
+    syntax::struct_item(p, name, |p| {
+        for f in fields {
+            field(p, schema, scope, f, Container::Struct);
         }
-    }
+    });
 }
 
 /// `UserDoc`: the system fields `_id` and `_creationTime`, then the
 /// table's own fields. The checker keeps table fields off the names `id`
 /// and `creation_time`.
-fn document_struct(schema: &Schema, table: &Table) -> TokenStream {
+fn document_struct(p: &mut Printer, schema: &Schema, id: TableId, allow_dead_code: bool) {
+    let table = schema.table(id);
     let fields_def = schema.ty(table.fields);
     let TypeBody::Object(object) = &fields_def.body else {
         panic!("table `{}` has a non-object fields type", table.name);
     };
-    let doc = doc_attrs(Some(&format!(
+    let doc = format!(
         "A stored `{}` document: [`{}`] with its id and creation time.",
         table.name,
         fields_def.rust_name.trim_start_matches("r#"),
-    )));
-    let name = ident(&table.doc_rust_name);
-    let id = runtime::id();
-    let table_ty = type_path(schema, Scope::Root, table.fields);
-    let derive = derive_data();
-    let fields = object
-        .fields
-        .iter()
-        .map(|f| field(schema, Scope::Root, f, Vis::Pub));
-    quote! {
-        #doc
-        #derive
-        #[serde(deny_unknown_fields)]
-        pub struct #name {
-            /// The document's id (`_id`).
-            #[serde(rename = "_id")]
-            pub id: #id<#table_ty>,
-            /// When the document was inserted, in milliseconds since the
-            /// Unix epoch (`_creationTime`).
-            #[serde(rename = "_creationTime")]
-            pub creation_time: f64,
-            #(#fields,)*
+    );
+    item_head(p, Some(&doc), allow_dead_code);
+    derive_data(p);
+    serde(p, &[Meta::Word("deny_unknown_fields")]);
+    syntax::struct_item(p, ident(&table.doc_rust_name), |p| {
+        syntax::doc_line(p, " The document's id (`_id`).");
+        syntax::attr(p, MEMBER, "serde", &[Meta::Str("rename", "_id")], false);
+        syntax::struct_field(p, "id", &|p| id_ty(p, schema, Scope::Root, id));
+        syntax::doc_line(
+            p,
+            " When the document was inserted, in milliseconds since the",
+        );
+        syntax::doc_line(p, " Unix epoch (`_creationTime`).");
+        syntax::attr(
+            p,
+            MEMBER,
+            "serde",
+            &[Meta::Str("rename", "_creationTime")],
+            false,
+        );
+        syntax::struct_field(p, "creation_time", &|p| p.word("f64"));
+        for f in &object.fields {
+            field(p, schema, Scope::Root, f, Container::Struct);
         }
-    }
+    });
 }
 
-fn string_enum(
-    doc: TokenStream,
-    name: &proc_macro2::Ident,
-    variants: &[EnumVariant],
-) -> TokenStream {
-    let variants = variants.iter().map(|v| {
-        let wire = &v.wire;
-        let rust = ident(&v.rust);
-        quote!(#[serde(rename = #wire)] #rust)
-    });
-    quote! {
-        #doc
-        #[derive(
-            ::std::fmt::Debug,
-            ::std::clone::Clone,
-            ::std::marker::Copy,
-            ::std::cmp::PartialEq,
-            ::std::cmp::Eq,
-            ::std::hash::Hash,
-            ::std::cmp::PartialOrd,
-            ::std::cmp::Ord,
-            ::serde::Serialize,
-            ::serde::Deserialize,
-        )]
-        pub enum #name {
-            #(#variants,)*
+fn string_enum(p: &mut Printer, name: &str, variants: &[EnumVariant]) {
+    derive(
+        p,
+        &[
+            "::std::fmt::Debug",
+            "::std::clone::Clone",
+            "::std::marker::Copy",
+            "::std::cmp::PartialEq",
+            "::std::cmp::Eq",
+            "::std::hash::Hash",
+            "::std::cmp::PartialOrd",
+            "::std::cmp::Ord",
+            "::serde::Serialize",
+            "::serde::Deserialize",
+        ],
+    );
+    syntax::enum_item(p, name, |p| {
+        for v in variants {
+            syntax::attr(p, MEMBER, "serde", &[Meta::Str("rename", &v.wire)], false);
+            syntax::unit_variant(p, ident(&v.rust));
         }
-    }
+    });
 }
 
 /// Struct variants hold the member's fields without the tag, which serde
 /// reads and writes itself. A member with no other field is `Variant {}`
 /// rather than a unit variant, so that unknown fields are still refused.
-fn tagged_enum(
-    schema: &Schema,
-    scope: Scope,
-    doc: TokenStream,
-    name: &proc_macro2::Ident,
-    union: &TaggedUnion,
-) -> TokenStream {
-    let tag = &union.tag.wire;
-    let derive = derive_data();
-    let variants = union.variants.iter().map(|v| {
-        // The variant stands for the member type, so it carries its docs.
-        let doc = doc_attrs(schema.ty(v.member).doc.as_deref());
-        let value = &v.tag_value;
-        let rust = ident(&v.rust);
-        let fields = v
-            .fields
-            .iter()
-            .map(|f| field(schema, scope, f, Vis::Inherited));
-        quote! {
-            #doc
-            #[serde(rename = #value)]
-            #rust { #(#fields,)* }
+fn tagged_enum(p: &mut Printer, schema: &Schema, scope: Scope, name: &str, union: &TaggedUnion) {
+    derive_data(p);
+    serde(
+        p,
+        &[
+            Meta::Str("tag", &union.tag.wire),
+            Meta::Word("deny_unknown_fields"),
+        ],
+    );
+    syntax::enum_item(p, name, |p| {
+        for v in &union.variants {
+            // The variant stands for the member type, so it carries its docs.
+            syntax::docs(p, schema.ty(v.member).doc.as_deref());
+            syntax::attr(
+                p,
+                MEMBER,
+                "serde",
+                &[Meta::Str("rename", &v.tag_value)],
+                false,
+            );
+            syntax::struct_variant(p, ident(&v.rust), |p| {
+                for (i, f) in v.fields.iter().enumerate() {
+                    let is_last = i + 1 == v.fields.len();
+                    field(p, schema, scope, f, Container::Variant { is_last });
+                }
+            });
         }
     });
-    quote! {
-        #doc
-        #derive
-        #[serde(tag = #tag, deny_unknown_fields)]
-        pub enum #name {
-            #(#variants,)*
-        }
-    }
 }
 
 fn untagged_enum(
+    p: &mut Printer,
     schema: &Schema,
     scope: Scope,
-    doc: TokenStream,
-    name: &proc_macro2::Ident,
+    name: &str,
     variants: &[UntaggedVariant],
-) -> TokenStream {
-    let derive = derive_data();
-    let variants = variants.iter().map(|v| {
-        let rust = ident(&v.rust);
-        let ty = boxed_ty(schema, scope, &v.ty, v.boxed);
-        let wire = wire_attr(schema, &v.ty);
-        quote!(#wire #rust(#ty))
-    });
-    quote! {
-        #doc
-        #derive
-        #[serde(untagged)]
-        pub enum #name {
-            #(#variants,)*
+) {
+    derive_data(p);
+    serde(p, &[Meta::Word("untagged")]);
+    syntax::enum_item(p, name, |p| {
+        for v in variants {
+            wire_attr(p, MEMBER, schema, &v.ty);
+            syntax::tuple_variant(p, ident(&v.rust), &|p| {
+                boxed_ty(p, schema, scope, &v.ty, v.boxed);
+            });
         }
-    }
+    });
 }
 
 /// A plain alias, or a transparent newtype when the alias is part of a
 /// cycle (Rust has no recursive type aliases).
-fn alias_item(
-    schema: &Schema,
-    scope: Scope,
-    doc: TokenStream,
-    name: &proc_macro2::Ident,
-    alias: &Alias,
-) -> TokenStream {
+fn alias_item(p: &mut Printer, schema: &Schema, scope: Scope, name: &str, alias: &Alias) {
     if !alias.newtype {
-        let ty = rust_ty(schema, scope, &alias.ty);
-        return quote! {
-            #doc
-            pub type #name = #ty;
-        };
+        syntax::type_item(p, name, &|p| rust_ty(p, schema, scope, &alias.ty));
+        return;
     }
-    let ty = super::paths::boxed_ty(schema, scope, &alias.ty, alias.boxed);
-    let derive = derive_data();
-    let wire = wire_attr(schema, &alias.ty);
-    quote! {
-        #doc
-        #derive
-        #[serde(transparent)]
-        pub struct #name(#wire pub #ty);
-    }
+    derive_data(p);
+    serde(p, &[Meta::Word("transparent")]);
+    syntax::tuple_struct_item(p, name, |p| {
+        wire_attr(p, At::Anywhere, schema, &alias.ty);
+        p.word("pub ");
+        boxed_ty(p, schema, scope, &alias.ty, alias.boxed);
+    });
 }
