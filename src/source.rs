@@ -51,6 +51,8 @@ pub struct SourceFile {
     // copied, which matters for peak memory on large schemas.
     text: Arc<String>,
     line_starts: Arc<[usize]>,
+    /// Columns are then byte distances: no need to count characters.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -59,7 +61,9 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(memchr_newlines(&text))
             .collect::<Vec<_>>();
+        let ascii = text.is_ascii();
         SourceFile {
+            ascii,
             name: Arc::from(name.into()),
             text: Arc::new(text),
             line_starts: Arc::from(line_starts),
@@ -86,6 +90,12 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let line_start = self.line_starts[line];
+        if self.ascii {
+            return LineCol {
+                line: line + 1,
+                column: offset - line_start + 1,
+            };
+        }
         let mut char_start = offset;
         while !self.text.is_char_boundary(char_start) {
             char_start -= 1;
@@ -95,6 +105,18 @@ impl SourceFile {
             line: line + 1,
             column,
         }
+    }
+
+    /// The length in bytes of the line holding `offset`.
+    pub fn line_len(&self, offset: usize) -> usize {
+        let line = self.line_col(offset).line;
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        end - start
     }
 
     /// Byte offset of a 1-based line and a 0-based character column.

@@ -468,6 +468,9 @@ impl Checker<'_> {
         let mut nulls: Vec<Span> = Vec::new();
         let mut literals: Vec<(String, Span)> = Vec::new();
         let mut others: Vec<&TypeExpr> = Vec::new();
+        // Unions may be long (a hostile one has 100,000 members): duplicates
+        // are found through maps, not by searching the members seen so far.
+        let mut literal_spans: HashMap<&str, Span> = HashMap::new();
         for member in members {
             match &member.kind {
                 ExprKind::Scalar(ScalarType::Null) => {
@@ -484,10 +487,10 @@ impl Checker<'_> {
                     );
                 }
                 ExprKind::Literal(LiteralValue::String(value)) => {
-                    if let Some((_, first)) = literals.iter().find(|(v, _)| v == value) {
-                        let first = *first;
+                    if let Some(&first) = literal_spans.get(value.as_str()) {
                         self.duplicate_member(member.span, first, &format!("\"{value}\""));
                     } else {
+                        literal_spans.insert(value, member.span);
                         literals.push((value.clone(), member.span));
                     }
                 }
@@ -560,6 +563,7 @@ impl Checker<'_> {
             }
         };
         let mut lowered: Vec<(Ty, Span)> = Vec::new();
+        let mut member_spans: HashMap<String, Span> = HashMap::new();
         if !literals.is_empty() {
             let union = self.ty(id);
             let (rust, ts) = (
@@ -579,13 +583,15 @@ impl Checker<'_> {
         }
         for member in others {
             let ty = self.lower_expr(member, naming);
-            if let Some((_, first)) = lowered
-                .iter()
-                .find(|(t, _)| *t == ty && !matches!(t, Ty::Any))
-            {
-                let first = *first;
-                self.duplicate_member(member.span, first, "this type");
-                continue;
+            // `Ty` holds floats and has no `Hash`; its debug text is a
+            // faithful key. `any` stands for unresolved members: no duplicates.
+            let key = format!("{ty:?}");
+            if !matches!(ty, Ty::Any) {
+                if let Some(&first) = member_spans.get(&key) {
+                    self.duplicate_member(member.span, first, "this type");
+                    continue;
+                }
+                member_spans.insert(key, member.span);
             }
             lowered.push((ty, member.span));
         }

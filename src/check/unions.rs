@@ -1,7 +1,7 @@
 //! Pass 3: each union that is more than `T | null` or a set of string
 //! literals becomes a tagged or an untagged enum.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::names;
 use super::Checker;
@@ -139,13 +139,14 @@ impl Checker<'_> {
 
     fn untagged(&mut self, union: &PendingUnion) -> Vec<UntaggedVariant> {
         let mut variants: Vec<UntaggedVariant> = Vec::with_capacity(union.members.len());
+        let mut taken: HashMap<String, Span> = HashMap::new();
         for (index, (ty, span)) in union.members.iter().enumerate() {
             let rust = if union.literal_group && index == 0 {
                 "Literal".to_string()
             } else {
                 self.variant_name(ty)
             };
-            if let Some(first) = variants.iter().find(|v| v.rust == rust) {
+            if let Some(&first) = taken.get(&rust) {
                 self.diagnostics.push(
                     Diagnostic::error(
                         Code::NameCollision,
@@ -153,11 +154,12 @@ impl Checker<'_> {
                         format!("two members of this union both become the Rust variant `{rust}`"),
                     )
                     .label("second member")
-                    .related(first.span, "first member")
+                    .related(first, "first member")
                     .help("name one of the member types under `types:`"),
                 );
                 continue;
             }
+            taken.insert(rust.clone(), *span);
             variants.push(UntaggedVariant {
                 rust,
                 ty: ty.clone(),
@@ -205,27 +207,40 @@ impl Checker<'_> {
     /// match two of them, so the later one would never be chosen.
     fn warn_overlaps(&mut self, union: &PendingUnion) {
         let shapes: Vec<Shape> = union.members.iter().map(|(ty, _)| self.shape(ty)).collect();
+        // Text, lists and maps overlap with the first earlier member of their
+        // kind; objects are compared pairwise, among the first few only, so a
+        // union of thousands of objects stays linear.
+        let mut first_of_kind: HashMap<u8, usize> = HashMap::new();
+        let mut objects: Vec<usize> = Vec::new();
         for later in 0..shapes.len() {
-            for earlier in 0..later {
-                let overlap = match (&shapes[earlier], &shapes[later]) {
-                    (Shape::Object(a), Shape::Object(b)) => {
+            let earlier = match &shapes[later] {
+                Shape::Text | Shape::List | Shape::Map => {
+                    let kind = shapes[later].kind();
+                    let first = *first_of_kind.entry(kind).or_insert(later);
+                    (first != later).then_some(first)
+                }
+                Shape::Object(b) => {
+                    let found = objects.iter().copied().find(|&earlier| {
+                        let Shape::Object(a) = &shapes[earlier] else {
+                            return false;
+                        };
                         a.required.iter().all(|f| b.all.contains(f))
                             && b.required.iter().all(|f| a.all.contains(f))
+                    });
+                    if objects.len() < MAX_COMPARED_OBJECTS {
+                        objects.push(later);
                     }
-                    (Shape::Text, Shape::Text)
-                    | (Shape::List, Shape::List)
-                    | (Shape::Map, Shape::Map) => true,
-                    _ => false,
-                };
-                if overlap {
-                    self.diagnostics.push(
-                        Diagnostic::warning(Code::OverlappingUnion, union.members[later].1, "this member can match the same values as an earlier one")
-                            .label("may never be chosen")
-                            .related(union.members[earlier].1, "values matching both are read as this member")
-                            .help("give the members a common field with distinct string literals (a tagged union), or make their required fields differ"),
-                    );
-                    break;
+                    found
                 }
+                Shape::Other => None,
+            };
+            if let Some(earlier) = earlier {
+                self.diagnostics.push(
+                    Diagnostic::warning(Code::OverlappingUnion, union.members[later].1, "this member can match the same values as an earlier one")
+                        .label("may never be chosen")
+                        .related(union.members[earlier].1, "values matching both are read as this member")
+                        .help("give the members a common field with distinct string literals (a tagged union), or make their required fields differ"),
+                );
             }
         }
     }
@@ -253,12 +268,27 @@ impl Checker<'_> {
     }
 }
 
+/// Object members compared pairwise for overlaps, at most.
+const MAX_COMPARED_OBJECTS: usize = 64;
+
 enum Shape {
     Text,
     List,
     Map,
     Object(ObjectShape),
     Other,
+}
+
+impl Shape {
+    fn kind(&self) -> u8 {
+        match self {
+            Shape::Text => 0,
+            Shape::List => 1,
+            Shape::Map => 2,
+            Shape::Object(_) => 3,
+            Shape::Other => 4,
+        }
+    }
 }
 
 struct ObjectShape {

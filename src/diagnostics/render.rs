@@ -24,7 +24,18 @@ impl Style {
     };
 }
 
-/// Renders every diagnostic with its source excerpt, as `check` prints them.
+/// Diagnostics rendered with a source excerpt; the rest (a hostile file can
+/// have a hundred thousand) get one line each, since every excerpt costs a
+/// scan of the file.
+pub const MAX_EXCERPTS: usize = 100;
+
+/// Lines longer than this are not excerpted: a label under column 70,000
+/// helps nobody, the renderer cannot draw one, and it measures every
+/// character of the line.
+const MAX_EXCERPT_LINE: usize = 2_000;
+
+/// Renders every diagnostic, as `check` prints them: with its source excerpt,
+/// or on one line past [`MAX_EXCERPTS`] and for very long lines.
 pub fn human(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -35,12 +46,45 @@ pub fn human(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> Str
         .with_width(style.width)
         .with_links(false);
     let mut out = String::new();
-    for diagnostic in diagnostics {
+    for (index, diagnostic) in diagnostics.iter().enumerate() {
+        if index >= MAX_EXCERPTS || !excerptable(diagnostic, file) {
+            one_line(&mut out, diagnostic, file);
+            continue;
+        }
         let view = MietteView { diagnostic, file };
         // Writing into a String cannot fail.
         let _ = handler.render_report(&mut out, &view);
     }
     out
+}
+
+fn excerptable(diagnostic: &Diagnostic, file: &SourceFile) -> bool {
+    let spans =
+        std::iter::once(diagnostic.span).chain(diagnostic.related.iter().map(|(span, _)| *span));
+    spans.into_iter().all(|span| {
+        file.line_len(span.start) <= MAX_EXCERPT_LINE && file.line_len(span.end) <= MAX_EXCERPT_LINE
+    })
+}
+
+/// `error[code]: message` with its position and help, without an excerpt.
+fn one_line(out: &mut String, d: &Diagnostic, file: &SourceFile) {
+    let at = file.line_col(d.span.start);
+    out.push_str(&format!(
+        "{}[{}]: {}\n  --> {}:{}:{}\n",
+        d.severity.as_str(),
+        d.code.as_str(),
+        d.message,
+        file.name(),
+        at.line,
+        at.column
+    ));
+    for (span, label) in &d.related {
+        let at = file.line_col(span.start);
+        out.push_str(&format!("  note: {label} at {}:{}\n", at.line, at.column));
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
 }
 
 /// A one-line summary such as `2 errors, 1 warning`.
@@ -219,5 +263,41 @@ impl SourceCode for SourceFile {
             inner.column(),
             inner.line_count(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Code;
+    use crate::source::Span;
+
+    fn diagnostic(start: usize) -> Diagnostic {
+        Diagnostic::error(Code::UnknownType, Span::new(start, start + 1), "bad").label("here")
+    }
+
+    /// miette panics drawing a label past column 65,535; such lines get
+    /// the one-line form instead.
+    #[test]
+    fn very_long_lines_are_not_excerpted() {
+        let text = format!("a: {}\n", "x".repeat(70_000));
+        let file = SourceFile::new("long.yaml", text);
+        let out = human(&[diagnostic(69_000)], &file, Style::PLAIN);
+        assert_eq!(
+            out,
+            "error[schemabridge::unknown_type]: bad\n  --> long.yaml:1:69001\n"
+        );
+    }
+
+    #[test]
+    fn only_the_first_diagnostics_get_excerpts() {
+        let file = SourceFile::new("many.yaml", "a: b\n".repeat(200));
+        let diagnostics: Vec<Diagnostic> = (0..150).map(|i| diagnostic(i * 5)).collect();
+        let out = human(&diagnostics, &file, Style::PLAIN);
+        assert_eq!(out.matches("╭─[").count(), MAX_EXCERPTS);
+        assert_eq!(
+            out.matches("\n  --> many.yaml:").count(),
+            150 - MAX_EXCERPTS
+        );
     }
 }
