@@ -368,6 +368,16 @@ fn union_of_100k_number_literals() {
     assert_few(&checked, 5);
 }
 
+/// 100,000 references to types that do not exist: 100,000 errors on one
+/// line, each with its "did you mean" search.
+#[test]
+fn union_of_100k_unknown_types() {
+    let members: Vec<String> = (0..100_000).map(|i| format!("T{i}")).collect();
+    let expr = members.join(" | ");
+    let checked = hostile("union_of_100k_unknown_types", in_a_type(&expr).as_bytes());
+    assert_has(&checked, Code::UnknownType);
+}
+
 /// One error 200,000 characters into a line.
 #[test]
 fn error_at_column_200k() {
