@@ -61,6 +61,7 @@ fn build(dir: &Path) -> (bool, String, Option<PathBuf>) {
     let (result, stderr) = output.expect("built once");
     let out_dir = String::from_utf8_lossy(&result.stdout)
         .lines()
+        .rev()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|m| {
             m["reason"] == "build-script-executed"
@@ -68,8 +69,7 @@ fn build(dir: &Path) -> (bool, String, Option<PathBuf>) {
                     .as_str()
                     .is_some_and(|id| id.contains("todo-app"))
         })
-        .filter_map(|m| m["out_dir"].as_str().map(PathBuf::from))
-        .last();
+        .find_map(|m| m["out_dir"].as_str().map(PathBuf::from));
     (result.status.success(), stderr, out_dir)
 }
 

@@ -123,6 +123,9 @@ impl From<Runs> for Figures {
 
 /// Runs the command once to warm up, then `runs` times; wall time from
 /// spawn to exit, peak RSS from the kernel's accounting of the child.
+// Each child is reaped by `wait4`, which also reports its peak memory;
+// `Child::wait` would not.
+#[allow(clippy::zombie_processes)]
 fn time(runs: usize, command: impl Fn() -> Command) -> Runs {
     let mut result = Runs {
         walls: Vec::new(),

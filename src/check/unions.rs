@@ -39,18 +39,16 @@ impl Checker<'_> {
     /// A literal next to its own base type adds nothing (`string | "a"`).
     fn warn_redundant_literals(&mut self, union: &PendingUnion) {
         let has = |ty: &Ty| union.members.iter().any(|(t, _)| t == ty);
+        // Looked up once: a union may have many thousands of literals.
+        let (string, float, boolean) = (has(&Ty::String), has(&Ty::Float64), has(&Ty::Boolean));
         let mut redundant: Vec<(Span, &str)> = Vec::new();
-        if union.literal_group && has(&Ty::String) {
+        if union.literal_group && string {
             redundant.extend(union.literals.iter().map(|s| (*s, "string")));
         }
         for (ty, span) in &union.members {
             match ty {
-                Ty::Literal(Literal::Number { .. }) if has(&Ty::Float64) => {
-                    redundant.push((*span, "float64"))
-                }
-                Ty::Literal(Literal::Bool(_)) if has(&Ty::Boolean) => {
-                    redundant.push((*span, "boolean"))
-                }
+                Ty::Literal(Literal::Number { .. }) if float => redundant.push((*span, "float64")),
+                Ty::Literal(Literal::Bool(_)) if boolean => redundant.push((*span, "boolean")),
                 _ => {}
             }
         }
@@ -146,6 +144,10 @@ impl Checker<'_> {
             } else {
                 self.variant_name(ty)
             };
+            // Unresolved members (`any`, already reported) need no name.
+            if matches!(ty, Ty::Any) {
+                continue;
+            }
             if let Some(&first) = taken.get(&rust) {
                 self.diagnostics.push(
                     Diagnostic::error(

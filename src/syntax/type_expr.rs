@@ -290,13 +290,7 @@ impl Parser<'_> {
     fn ty(&mut self) -> Parsed {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Diagnostic::error(
-                Code::TooDeep,
-                self.here(),
-                format!("type nested deeper than {MAX_DEPTH} levels"),
-            )
-            .label("too deep")
-            .help("name the inner type under `types:`"));
+            return Err(self.too_deep());
         }
         let first = self.postfix()?;
         let mut members = vec![first];
@@ -321,9 +315,25 @@ impl Parser<'_> {
         })
     }
 
+    fn too_deep(&self) -> Diagnostic {
+        Diagnostic::error(
+            Code::TooDeep,
+            self.here(),
+            format!("type nested deeper than {MAX_DEPTH} levels"),
+        )
+        .label("too deep")
+        .help("name the inner type under `types:`")
+    }
+
     fn postfix(&mut self) -> Parsed {
         let mut ty = self.primary()?;
+        let mut suffixes = 0;
         while self.peek().is_some_and(|t| t.kind == TokenKind::Punct('[')) {
+            // Each `[]` nests one level, like `array<…>`.
+            suffixes += 1;
+            if self.depth + suffixes > MAX_DEPTH {
+                return Err(self.too_deep());
+            }
             self.pos += 1;
             let close = self.here();
             self.expect(']', "to close `[]`")?;
@@ -527,9 +537,15 @@ mod tests {
 
     #[test]
     fn deep_types_are_refused_without_recursing_far() {
-        let text = "array<".repeat(10_000);
-        let (ty, d) = parse_str(&text);
-        assert!(ty.is_none());
-        assert_eq!(d[0].code, Code::TooDeep);
+        for text in [
+            "array<".repeat(10_000),
+            format!("string{}", "[]".repeat(100_000)),
+        ] {
+            let (ty, d) = parse_str(&text);
+            assert!(ty.is_none());
+            assert_eq!(d[0].code, Code::TooDeep);
+        }
+        let (ty, _) = parse_str(&format!("array<string{}>", "[]".repeat(30)));
+        assert!(ty.is_some(), "31 levels of lists are allowed");
     }
 }

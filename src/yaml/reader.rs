@@ -27,6 +27,7 @@ pub fn read<'a>(file: &'a SourceFile, diagnostics: &mut Diagnostics) -> Option<N
         stack: Vec::new(),
         root: None,
         documents: 0,
+        cursor: std::cell::Cell::new((0, 0)),
     };
     match reader.run() {
         Ok(()) => reader.root,
@@ -61,6 +62,8 @@ struct Reader<'a, 'd> {
     stack: Vec<Frame<'a>>,
     root: Option<Node<'a>>,
     documents: usize,
+    /// The last (character index, byte offset) converted by `offset`.
+    cursor: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Reader<'a, '_> {
@@ -314,14 +317,33 @@ impl<'a> Reader<'a, '_> {
         );
     }
 
-    /// A saphyr marker as a byte offset. Markers count characters, so
-    /// non-ASCII text goes through the line index.
+    /// A saphyr marker as a byte offset. Markers count characters; in
+    /// non-ASCII text they are converted by walking from the last converted
+    /// position (markers arrive nearly in order). Lines are not used: saphyr
+    /// also breaks lines at a lone `\r`.
     fn offset(&self, marker: &Marker) -> usize {
+        let text = self.file.text();
         if self.ascii {
-            marker.index().min(self.file.text().len())
-        } else {
-            self.file.offset_of(marker.line(), marker.col())
+            return marker.index().min(text.len());
         }
+        let target = marker.index();
+        let (mut chars, mut byte) = self.cursor.get();
+        if target >= chars {
+            match text[byte..].char_indices().nth(target - chars) {
+                Some((delta, _)) => byte += delta,
+                None => byte = text.len(),
+            }
+        } else {
+            let back = chars - target;
+            byte = text[..byte]
+                .char_indices()
+                .rev()
+                .nth(back - 1)
+                .map_or(0, |(b, _)| b);
+        }
+        chars = target;
+        self.cursor.set((chars, byte));
+        byte
     }
 }
 
@@ -380,6 +402,25 @@ mod tests {
         assert_eq!(&text[e[1].value.sub_span(4..5).start..][..1], "y");
         assert_eq!(&text[e[3].key.span.start..e[3].key.span.end], "ü");
         assert_eq!(&text[e[3].value.span.start..e[3].value.span.end], "é");
+    }
+
+    #[test]
+    fn non_ascii_offsets_survive_lone_carriage_returns() {
+        // saphyr breaks lines at a lone `\r`, the line index does not: spans
+        // must come from character positions, not lines.
+        let text = "\rtables:\n aa\u{1F600}aaa: a\n  a\u{0}\naaaa";
+        let (_, diags) = read_str(text);
+        for d in &diags {
+            assert!(
+                d.span.start <= d.span.end && d.span.end <= text.len(),
+                "{d:?}"
+            );
+        }
+        let text = "a: é\rb: strng\r";
+        let (root, _) = read_str(text);
+        let root = root.unwrap();
+        let value = &entries(&root)[1].value;
+        assert_eq!(&text[value.span.start..value.span.end], "strng");
     }
 
     #[test]
