@@ -51,7 +51,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
-    /// Rendered diagnostics with source excerpts, on stderr.
+    /// Rendered with source excerpts, for people.
     #[default]
     Human,
     /// One JSON array on stdout.
