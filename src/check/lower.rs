@@ -298,17 +298,9 @@ impl Checker<'_> {
         }
         match &decl.kind {
             DeclKind::Object(fields) => {
-                let (rust, ts, span) = naming.next(decl.span);
-                let id = self.alloc(
-                    rust.clone(),
-                    ts,
-                    naming.scope,
-                    Origin::Nested,
-                    span,
-                    Some(naming.parent),
-                );
+                let id = self.alloc_nested(naming, decl.span);
                 self.ty_mut(id).doc = decl.doc.clone();
-                let mut inner = naming.child(rust, id);
+                let mut inner = naming.child(self.ty(id).rust_name.clone(), id);
                 let object = self.lower_object(fields, &mut inner, false);
                 self.ty_mut(id).body = TypeBody::Object(object);
                 Ty::Named(id)
@@ -335,20 +327,7 @@ impl Checker<'_> {
         match &expr.kind {
             ExprKind::Scalar(scalar) => scalar_ty(*scalar),
             ExprKind::Literal(LiteralValue::String(value)) => {
-                let (rust, ts, span) = naming.next(expr.span);
-                let id = self.alloc(
-                    rust,
-                    ts,
-                    naming.scope,
-                    Origin::Nested,
-                    span,
-                    Some(naming.parent),
-                );
-                self.ty_mut(id).body = TypeBody::StringEnum(vec![EnumVariant {
-                    wire: value.clone(),
-                    rust: names::rust_variant(value),
-                    span: expr.span,
-                }]);
+                let id = self.string_enum(&[(value.clone(), expr.span)], None, naming, expr.span);
                 Ty::Named(id)
             }
             ExprKind::Literal(LiteralValue::Number { text, value }) => {
@@ -550,17 +529,7 @@ impl Checker<'_> {
         }
         let id = match target {
             Some(id) => id,
-            None => {
-                let (rust, ts, name_span) = naming.next(span);
-                self.alloc(
-                    rust,
-                    ts,
-                    naming.scope,
-                    Origin::Nested,
-                    name_span,
-                    Some(naming.parent),
-                )
-            }
+            None => self.alloc_nested(naming, span),
         };
         let mut lowered: Vec<(Ty, Span)> = Vec::new();
         let mut member_spans: HashMap<String, Span> = HashMap::new();
@@ -604,6 +573,19 @@ impl Checker<'_> {
         wrap(Ty::Named(id))
     }
 
+    /// A new type for an object or union written inline, named by `naming`.
+    fn alloc_nested(&mut self, naming: &mut Naming, span: Span) -> TypeId {
+        let (rust, ts, name_span) = naming.next(span);
+        self.alloc(
+            rust,
+            ts,
+            naming.scope,
+            Origin::Nested,
+            name_span,
+            Some(naming.parent),
+        )
+    }
+
     fn string_enum(
         &mut self,
         literals: &[(String, Span)],
@@ -613,17 +595,7 @@ impl Checker<'_> {
     ) -> TypeId {
         let id = match target {
             Some(id) => id,
-            None => {
-                let (rust, ts, name_span) = naming.next(span);
-                self.alloc(
-                    rust,
-                    ts,
-                    naming.scope,
-                    Origin::Nested,
-                    name_span,
-                    Some(naming.parent),
-                )
-            }
+            None => self.alloc_nested(naming, span),
         };
         self.fill_string_enum(id, literals);
         id

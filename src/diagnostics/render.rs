@@ -180,13 +180,13 @@ pub fn github(diagnostics: &[Diagnostic], file: &SourceFile) -> String {
 
 // GitHub's workflow command syntax reserves these characters; see the
 // `toolkit/packages/core` escaping rules.
-fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -7,7 +7,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use serde::Serialize;
 
 use super::{Change, Class, Located};
-use crate::diagnostics::render::Style;
+use crate::diagnostics::render::{escape_data, escape_property, Style};
 use crate::source::SourceFile;
 
 /// Every change with excerpts of OLD and NEW where it has a place there,
@@ -156,18 +156,6 @@ pub fn github(changes: &[Change], old: &SourceFile, new: &SourceFile, new_path: 
         ));
     }
     out
-}
-
-// GitHub's workflow command syntax reserves these characters; see the
-// `toolkit/packages/core` escaping rules.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// One change for miette: one report whose labels lie in both versions,
