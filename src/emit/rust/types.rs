@@ -14,14 +14,17 @@ use crate::ir::{
 };
 
 /// The derives of every struct and data-carrying enum. `Eq` and friends are
-/// left out: most types hold an `f64` somewhere.
+/// left out: most types hold an `f64` somewhere. The std derives are named
+/// plainly: derive macros live in their own namespace, so a schema type
+/// named `Clone` or `Debug` cannot shadow them (the `names` fixture proves
+/// it in the compile test).
 fn derive_data(p: &mut Printer) {
     derive(
         p,
         &[
-            "::std::fmt::Debug",
-            "::std::clone::Clone",
-            "::std::cmp::PartialEq",
+            "Debug",
+            "Clone",
+            "PartialEq",
             "::serde::Serialize",
             "::serde::Deserialize",
         ],
@@ -112,14 +115,14 @@ fn string_enum(p: &mut Printer, name: &str, variants: &[EnumVariant]) {
     derive(
         p,
         &[
-            "::std::fmt::Debug",
-            "::std::clone::Clone",
-            "::std::marker::Copy",
-            "::std::cmp::PartialEq",
-            "::std::cmp::Eq",
-            "::std::hash::Hash",
-            "::std::cmp::PartialOrd",
-            "::std::cmp::Ord",
+            "Debug",
+            "Clone",
+            "Copy",
+            "PartialEq",
+            "Eq",
+            "Hash",
+            "PartialOrd",
+            "Ord",
             "::serde::Serialize",
             "::serde::Deserialize",
         ],
