@@ -1,7 +1,7 @@
 //! Source text, byte spans, and the line index that turns offsets into
 //! line/column pairs for diagnostics.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range `start..end` into one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -50,7 +50,9 @@ pub struct SourceFile {
     // `Arc<String>` rather than `Arc<str>`: the file's buffer is kept, not
     // copied, which matters for peak memory on large schemas.
     text: Arc<String>,
-    line_starts: Arc<[usize]>,
+    /// Built on first use: only diagnostics need lines, and a valid schema
+    /// has none.
+    line_starts: Arc<OnceLock<Vec<usize>>>,
     /// Columns are then byte distances: no need to count characters.
     ascii: bool,
 }
@@ -58,16 +60,25 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text: String = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(memchr_newlines(&text))
-            .collect::<Vec<_>>();
         let ascii = text.is_ascii();
         SourceFile {
             ascii,
             name: Arc::from(name.into()),
             text: Arc::new(text),
-            line_starts: Arc::from(line_starts),
+            line_starts: Arc::new(OnceLock::new()),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            // Sized exactly up front: on a large schema this vector is big,
+            // and growing it by doubling costs copies and fresh pages.
+            let lines = self.text.bytes().filter(|&b| b == b'\n').count();
+            let mut starts = Vec::with_capacity(lines + 1);
+            starts.push(0);
+            starts.extend(memchr_newlines(&self.text));
+            starts
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -85,11 +96,11 @@ impl SourceFile {
     /// Line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let line_start = self.line_starts[line];
+        let line_start = self.line_starts()[line];
         if self.ascii {
             return LineCol {
                 line: line + 1,
@@ -110,9 +121,9 @@ impl SourceFile {
     /// The length in bytes of the line holding `offset`.
     pub fn line_len(&self, offset: usize) -> usize {
         let line = self.line_col(offset).line;
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts()[line - 1];
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .copied()
             .unwrap_or(self.text.len());
@@ -121,7 +132,7 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and a 0-based character column.
     pub fn offset_of(&self, line: usize, char_column: usize) -> usize {
-        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&line_start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let rest = &self.text[line_start..];
