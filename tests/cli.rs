@@ -47,8 +47,9 @@ fn check_exit_codes_and_formats() {
     assert_eq!(human.status.code(), Some(1));
     let stderr = text(&human.stderr);
     assert!(
-        stderr.contains("× unknown type `strng`")
-            && stderr.contains("help: did you mean `string`?"),
+        stderr.contains(
+            "error[schemabridge::unknown_type]: unknown type `strng`\n  ╭─[broken.yaml:5:19]"
+        ) && stderr.contains("help: did you mean `string`?"),
         "{stderr}"
     );
     assert!(stderr.contains("broken.yaml:5:19"), "{stderr}");

@@ -109,6 +109,7 @@ impl Checker<'_> {
         } else if ident.name == "Self"
             || crate::emit::ts::RESERVED_TS_NAMES.contains(&ident.name.as_str())
         {
+            self.reserved_reported.insert(ident.span);
             self.diagnostics.push(
                 Diagnostic::error(
                     Code::ReservedName,

@@ -33,6 +33,9 @@ pub(super) struct Naming {
     count: u32,
     /// A `$name` that replaces the first generated name.
     explicit: Option<Ident>,
+    /// The field name a generated name derives from: where a collision of
+    /// that name is best pointed at.
+    field_span: Option<Span>,
 }
 
 impl Naming {
@@ -45,6 +48,7 @@ impl Naming {
             parent,
             count: 0,
             explicit: None,
+            field_span: None,
         }
     }
 
@@ -53,8 +57,11 @@ impl Naming {
         self.count += 1;
         let (rust, span) = match self.explicit.take() {
             Some(ident) => (ident.name, ident.span),
-            None if self.count == 1 => (self.base(), derived_from),
-            None => (format!("{}{}", self.base(), self.count), derived_from),
+            None if self.count == 1 => (self.base(), self.field_span.unwrap_or(derived_from)),
+            None => (
+                format!("{}{}", self.base(), self.count),
+                self.field_span.unwrap_or(derived_from),
+            ),
         };
         (rust.clone(), format!("{}{rust}", self.ts_prefix), span)
     }
@@ -76,19 +83,21 @@ impl Naming {
             parent,
             count: 0,
             explicit: None,
+            field_span: None,
         }
     }
 
     /// The naming of the types inside one field of this object.
-    fn field(&self, owner: &Rc<str>, field: &str) -> Naming {
+    fn field(&self, owner: &Rc<str>, field: &Ident) -> Naming {
         Naming {
             base: owner.clone(),
-            field: Some(Rc::from(field)),
+            field: Some(Rc::from(field.name.as_str())),
             scope: self.scope,
             ts_prefix: self.ts_prefix.clone(),
             parent: self.parent,
             count: 0,
             explicit: None,
+            field_span: Some(field.span),
         }
     }
 }
@@ -276,7 +285,7 @@ impl Checker<'_> {
                     .help(format!("every document already has `_id` and `_creationTime`; rename this field (e.g. `external{}`)", names::pascal(wire))),
                 );
             }
-            let mut naming = owner.field(&owner_base, wire);
+            let mut naming = owner.field(&owner_base, &field.name);
             let ty = self.lower_position(&field.decl, &mut naming);
             lowered.push(Field {
                 name,

@@ -49,6 +49,7 @@ pub fn check(
         table_ids: HashMap::new(),
         modules: Vec::new(),
         pending_unions: Vec::new(),
+        reserved_reported: Default::default(),
     };
     let declared = checker.declare(ast);
     checker.lower(ast, &declared);
@@ -79,6 +80,9 @@ struct Checker<'d> {
     table_ids: HashMap<String, TableId>,
     modules: Vec<ir::Module>,
     pending_unions: Vec<unions::PendingUnion>,
+    /// Names already reported as reserved; their clash with the generated
+    /// code needs no second report.
+    reserved_reported: std::collections::HashSet<Span>,
 }
 
 impl Checker<'_> {

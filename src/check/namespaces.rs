@@ -86,7 +86,7 @@ impl Checker<'_> {
         let mut ts = Namespace::new("TypeScript", RESERVED_TS_NAMES);
         let mut problems = Vec::new();
         for (scope, rust, ts_name, span) in names {
-            if reported.contains(&span) {
+            if reported.contains(&span) || self.reserved_reported.contains(&span) {
                 continue;
             }
             let rust_claim = match (rust.is_empty(), scope) {

@@ -52,10 +52,43 @@ pub fn human(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> Str
             continue;
         }
         let view = MietteView { diagnostic, file };
+        let mut report = String::new();
         // Writing into a String cannot fail.
-        let _ = handler.render_report(&mut out, &view);
+        let _ = handler.render_report(&mut report, &view);
+        with_compiler_header(&mut out, &report, diagnostic);
     }
     out
+}
+
+/// Turns miette's `  × message` report into the compiler-style header of
+/// SPEC §5, `error[schemabridge::code]: message`, with the excerpt below it
+/// moved one column left to sit under the header as rustc's does.
+fn with_compiler_header(out: &mut String, report: &str, d: &Diagnostic) {
+    let mut lines = report.lines();
+    let Some(first) = lines.next() else { return };
+    let message = first
+        .trim_start()
+        .trim_start_matches(['×', '⚠'])
+        .trim_start();
+    out.push_str(&format!(
+        "{}[{}]: {message}\n",
+        d.severity.as_str(),
+        d.code.as_str()
+    ));
+    let mut in_help = false;
+    for line in lines {
+        in_help = in_help || line.starts_with("  help:");
+        // A wrapped message continues under `│`; help stays where miette
+        // puts it; the excerpt moves left.
+        let line = match line.strip_prefix("  │ ") {
+            Some(rest) if !in_help => format!("  {rest}"),
+            _ if in_help => line.to_string(),
+            _ => line.strip_prefix(' ').unwrap_or(line).to_string(),
+        };
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push('\n');
 }
 
 fn excerptable(diagnostic: &Diagnostic, file: &SourceFile) -> bool {
@@ -211,10 +244,6 @@ impl fmt::Display for MietteView<'_> {
 impl std::error::Error for MietteView<'_> {}
 
 impl miette::Diagnostic for MietteView<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.diagnostic.code.as_str()))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,
