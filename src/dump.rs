@@ -182,23 +182,37 @@ fn fields<W: Write>(out: &mut W, schema: &Schema, fields: &[Field], docs: bool, 
 }
 
 /// A type in the schema's own expression syntax, with generated names.
-pub fn ty(schema: &Schema, ty_: &Ty) -> String {
-    match ty_ {
-        Ty::String => "string".into(),
-        Ty::Float64 => "float64".into(),
-        Ty::Int64 => "int64".into(),
-        Ty::Boolean => "boolean".into(),
-        Ty::Bytes => "bytes".into(),
-        Ty::Null => "null".into(),
-        Ty::Any => "any".into(),
-        Ty::Id(t) => format!("id<{}>", schema.table(*t).name),
-        Ty::Doc(t) => format!("doc<{}>", schema.table(*t).name),
-        Ty::Array(item) => format!("array<{}>", ty(schema, item)),
-        Ty::Record(k, v) => format!("record<{}, {}>", ty(schema, k), ty(schema, v)),
-        Ty::Nullable(inner) => format!("{} | null", ty(schema, inner)),
-        Ty::Literal(Literal::String(s)) => format!("{s:?}"),
-        Ty::Literal(Literal::Number { text, .. }) => text.clone(),
-        Ty::Literal(Literal::Bool(b)) => b.to_string(),
-        Ty::Named(id) => schema.ty(*id).rust_name.clone(),
+pub fn ty<'a>(schema: &'a Schema, ty: &'a Ty) -> TyText<'a> {
+    TyText { schema, ty }
+}
+
+/// Writes a type as text without building intermediate strings (the
+/// fingerprint writes one per field of the schema).
+pub struct TyText<'a> {
+    schema: &'a Schema,
+    ty: &'a Ty,
+}
+
+impl std::fmt::Display for TyText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let schema = self.schema;
+        match self.ty {
+            Ty::String => f.write_str("string"),
+            Ty::Float64 => f.write_str("float64"),
+            Ty::Int64 => f.write_str("int64"),
+            Ty::Boolean => f.write_str("boolean"),
+            Ty::Bytes => f.write_str("bytes"),
+            Ty::Null => f.write_str("null"),
+            Ty::Any => f.write_str("any"),
+            Ty::Id(t) => write!(f, "id<{}>", schema.table(*t).name),
+            Ty::Doc(t) => write!(f, "doc<{}>", schema.table(*t).name),
+            Ty::Array(item) => write!(f, "array<{}>", ty(schema, item)),
+            Ty::Record(k, v) => write!(f, "record<{}, {}>", ty(schema, k), ty(schema, v)),
+            Ty::Nullable(inner) => write!(f, "{} | null", ty(schema, inner)),
+            Ty::Literal(Literal::String(s)) => write!(f, "{s:?}"),
+            Ty::Literal(Literal::Number { text, .. }) => f.write_str(text),
+            Ty::Literal(Literal::Bool(b)) => write!(f, "{b}"),
+            Ty::Named(id) => f.write_str(&schema.ty(*id).rust_name),
+        }
     }
 }

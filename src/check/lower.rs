@@ -20,11 +20,11 @@ use crate::syntax::ast::{
 
 /// How the types generated inside one declaration are named: the first
 /// gets `base` (`User` + `BirthDetails`), later ones a number suffix.
-pub(super) struct Naming {
+pub(super) struct Naming<'a> {
     base: Rc<str>,
     /// A field name whose PascalCase is appended to `base`; kept apart so
     /// the name is only built when a type is actually generated.
-    field: Option<Rc<str>>,
+    field: Option<&'a str>,
     scope: Scope,
     /// Prepended to TypeScript names of module types, whose Rust names are
     /// only unique within their module.
@@ -38,7 +38,7 @@ pub(super) struct Naming {
     field_span: Option<Span>,
 }
 
-impl Naming {
+impl<'a> Naming<'a> {
     fn new(base: impl Into<Rc<str>>, scope: Scope, ts_prefix: &str, parent: TypeId) -> Self {
         Naming {
             base: base.into(),
@@ -74,7 +74,7 @@ impl Naming {
     }
 
     /// The naming of the types inside a new generated type.
-    fn child(&self, base: String, parent: TypeId) -> Naming {
+    fn child(&self, base: String, parent: TypeId) -> Naming<'a> {
         Naming {
             base: base.into(),
             field: None,
@@ -88,10 +88,10 @@ impl Naming {
     }
 
     /// The naming of the types inside one field of this object.
-    fn field(&self, owner: &Rc<str>, field: &Ident) -> Naming {
+    fn field<'f>(&self, owner: &Rc<str>, field: &'f Ident) -> Naming<'f> {
         Naming {
             base: owner.clone(),
-            field: Some(Rc::from(field.name.as_str())),
+            field: Some(field.name.as_str()),
             scope: self.scope,
             ts_prefix: self.ts_prefix.clone(),
             parent: self.parent,
@@ -235,12 +235,11 @@ impl Checker<'_> {
     fn lower_object(
         &mut self,
         fields: &[FieldDecl],
-        owner: &mut Naming,
+        owner: &mut Naming<'_>,
         is_table: bool,
     ) -> ir::Object {
         let owner_base: Rc<str> = owner.base().into();
-        let mut by_rust: HashMap<String, (String, Span)> = HashMap::new();
-        let mut lowered = Vec::with_capacity(fields.len());
+        let mut lowered: Vec<Field> = Vec::with_capacity(fields.len());
         for field in fields {
             let wire = &field.name.name;
             let problem = names::field_name_problem(wire);
@@ -256,22 +255,7 @@ impl Checker<'_> {
                 );
             }
             let name = member_name(wire);
-            let rust = names::unraw(&name.rust).to_string();
-            if let Some((other, first)) = by_rust.get(&rust) {
-                let message = if other == wire {
-                    format!("field `{wire}` is declared twice")
-                } else {
-                    format!("fields `{other}` and `{wire}` both become the Rust field `{rust}`")
-                };
-                self.diagnostics.push(
-                    Diagnostic::error(Code::NameCollision, field.name.span, message)
-                        .label("second field")
-                        .related(*first, "first field")
-                        .help("rename one of the two fields"),
-                );
-            } else {
-                by_rust.insert(rust.clone(), (wire.clone(), field.name.span));
-            }
+            let rust = names::unraw(&name.rust);
             // A document's `_id` and `_creationTime` are the Rust fields
             // `id` and `creation_time`; a table field may not take them.
             if is_table && problem.is_none() && (rust == "id" || rust == "creation_time") {
@@ -296,11 +280,38 @@ impl Checker<'_> {
                 span: field.name.span,
             });
         }
+        self.check_field_collisions(&lowered);
         ir::Object { fields: lowered }
     }
 
+    /// Two fields of one object that become one Rust field (`userId`,
+    /// `user_id`). Found by sorting, so no name is copied.
+    fn check_field_collisions(&mut self, fields: &[Field]) {
+        let mut order: Vec<&Field> = fields.iter().collect();
+        order.sort_by(|a, b| names::unraw(&a.name.rust).cmp(names::unraw(&b.name.rust)).then(a.span.start.cmp(&b.span.start)));
+        for pair in order.windows(2) {
+            let (first, second) = (pair[0], pair[1]);
+            let rust = names::unraw(&first.name.rust);
+            if rust != names::unraw(&second.name.rust) {
+                continue;
+            }
+            let (wire, other) = (&second.name.wire, &first.name.wire);
+            let message = if other == wire {
+                format!("field `{wire}` is declared twice")
+            } else {
+                format!("fields `{other}` and `{wire}` both become the Rust field `{rust}`")
+            };
+            self.diagnostics.push(
+                Diagnostic::error(Code::NameCollision, second.span, message)
+                    .label("second field")
+                    .related(first.span, "first field")
+                    .help("rename one of the two fields"),
+            );
+        }
+    }
+
     /// A type in a field or result position.
-    fn lower_position(&mut self, decl: &TypeDecl, naming: &mut Naming) -> Ty {
+    fn lower_position(&mut self, decl: &TypeDecl, naming: &mut Naming<'_>) -> Ty {
         if let Some(ident) = &decl.name {
             self.check_type_name(ident, "`$name`");
             naming.explicit = Some(ident.clone());
@@ -332,7 +343,7 @@ impl Checker<'_> {
         }
     }
 
-    fn lower_expr(&mut self, expr: &TypeExpr, naming: &mut Naming) -> Ty {
+    fn lower_expr(&mut self, expr: &TypeExpr, naming: &mut Naming<'_>) -> Ty {
         match &expr.kind {
             ExprKind::Scalar(scalar) => scalar_ty(*scalar),
             ExprKind::Literal(LiteralValue::String(value)) => {
@@ -451,7 +462,7 @@ impl Checker<'_> {
         members: &[TypeExpr],
         span: Span,
         target: Option<TypeId>,
-        naming: &mut Naming,
+        naming: &mut Naming<'_>,
     ) -> Ty {
         let mut nulls: Vec<Span> = Vec::new();
         let mut literals: Vec<(String, Span)> = Vec::new();
@@ -583,7 +594,7 @@ impl Checker<'_> {
     }
 
     /// A new type for an object or union written inline, named by `naming`.
-    fn alloc_nested(&mut self, naming: &mut Naming, span: Span) -> TypeId {
+    fn alloc_nested(&mut self, naming: &mut Naming<'_>, span: Span) -> TypeId {
         let (rust, ts, name_span) = naming.next(span);
         self.alloc(
             rust,
@@ -599,7 +610,7 @@ impl Checker<'_> {
         &mut self,
         literals: &[(String, Span)],
         target: Option<TypeId>,
-        naming: &mut Naming,
+        naming: &mut Naming<'_>,
         span: Span,
     ) -> TypeId {
         let id = match target {

@@ -188,7 +188,7 @@ fn describe_inner(schema: &Schema, ty: &Ty, depth: usize) -> String {
             let atoms = atoms(schema, other);
             match atoms.as_slice() {
                 [atom] => describe_atom(schema, *atom),
-                _ => crate::dump::ty(schema, other),
+                _ => crate::dump::ty(schema, other).to_string(),
             }
         }
     }
