@@ -23,22 +23,16 @@ impl Checker<'_> {
     fn report_direct_recursion(&mut self) {
         let alias_like =
             |body: &TypeBody| matches!(body, TypeBody::Alias(_) | TypeBody::Untagged(_));
-        let graph: Vec<Vec<TypeId>> = (0..self.types.len())
-            .map(|i| {
-                let mut out = Vec::new();
-                if alias_like(&self.types[i].body) {
-                    for ty in self.member_types(TypeId(i as u32)) {
-                        self.inline_targets(ty, &mut out);
-                    }
-                    out.retain(|t| alias_like(&self.ty(*t).body));
-                }
-                out
-            })
-            .collect();
+        let graph = Graph::build(self.types.len(), |i, out| {
+            if alias_like(&self.types[i].body) {
+                let first = out.len();
+                self.for_each_member(i, |ty| self.inline_targets(ty, out));
+                retain_from(out, first, |t| alias_like(&self.ty(t).body));
+            }
+        });
         let components = strongly_connected(&graph);
-        for (index, targets) in graph.iter().enumerate() {
-            let cyclic = components.size[components.of[index]] > 1
-                || targets.iter().any(|t| t.0 as usize == index);
+        for index in 0..graph.len() {
+            let cyclic = components.is_cyclic(index, graph.edges(index));
             let def = &self.types[index];
             if cyclic && matches!(def.origin, Origin::Named) {
                 let name = def.rust_name.clone();
@@ -75,17 +69,19 @@ impl Checker<'_> {
         }
     }
 
-    fn member_types(&self, id: TypeId) -> Vec<&Ty> {
-        match &self.ty(id).body {
-            TypeBody::Object(object) => object.fields.iter().map(|f| &f.ty).collect(),
+    /// Calls `f` with each member type of type `index`, in the order
+    /// `mark_boxes` assigns its decisions back.
+    fn for_each_member<'s>(&'s self, index: usize, mut f: impl FnMut(&'s Ty)) {
+        match &self.types[index].body {
+            TypeBody::Object(object) => object.fields.iter().for_each(|field| f(&field.ty)),
             TypeBody::Tagged(tagged) => tagged
                 .variants
                 .iter()
-                .flat_map(|v| v.fields.iter().map(|f| &f.ty))
-                .collect(),
-            TypeBody::Untagged(variants) => variants.iter().map(|v| &v.ty).collect(),
-            TypeBody::Alias(alias) => vec![&alias.ty],
-            TypeBody::StringEnum(_) => Vec::new(),
+                .flat_map(|v| &v.fields)
+                .for_each(|field| f(&field.ty)),
+            TypeBody::Untagged(variants) => variants.iter().for_each(|v| f(&v.ty)),
+            TypeBody::Alias(alias) => f(&alias.ty),
+            TypeBody::StringEnum(_) => {}
         }
     }
 
@@ -93,32 +89,25 @@ impl Checker<'_> {
     /// connected component: exactly the references that would make a
     /// Rust type infinitely large.
     fn mark_boxes(&mut self) {
-        let graph: Vec<Vec<TypeId>> = (0..self.types.len())
-            .map(|i| {
-                let mut out = Vec::new();
-                for ty in self.member_types(TypeId(i as u32)) {
-                    self.inline_targets(ty, &mut out);
-                }
-                out
-            })
-            .collect();
+        let graph = Graph::build(self.types.len(), |i, out| {
+            self.for_each_member(i, |ty| self.inline_targets(ty, out));
+        });
         let components = strongly_connected(&graph);
-        let cyclic = |from: usize, ty: &Ty, this: &Self| {
-            let mut targets = Vec::new();
-            this.inline_targets(ty, &mut targets);
-            targets.iter().any(|t| {
-                let t = t.0 as usize;
-                components.of[t] == components.of[from]
-                    && (components.size[components.of[t]] > 1 || t == from)
-            })
-        };
+        let mut targets = Vec::new();
+        let mut decisions: Vec<bool> = Vec::new();
         for index in 0..self.types.len() {
-            let decisions: Vec<bool> = self
-                .member_types(TypeId(index as u32))
-                .into_iter()
-                .map(|ty| cyclic(index, ty, self))
-                .collect();
-            let mut decisions = decisions.into_iter();
+            decisions.clear();
+            self.for_each_member(index, |ty| {
+                targets.clear();
+                self.inline_targets(ty, &mut targets);
+                let cyclic = targets.iter().any(|t| {
+                    let t = t.0 as usize;
+                    components.of[t] == components.of[index]
+                        && (components.size[components.of[t]] > 1 || t == index)
+                });
+                decisions.push(cyclic);
+            });
+            let mut decisions = decisions.iter().copied();
             match &mut self.types[index].body {
                 TypeBody::Object(object) => object
                     .fields
@@ -132,7 +121,8 @@ impl Checker<'_> {
                 TypeBody::Untagged(variants) => variants
                     .iter_mut()
                     .for_each(|v| v.boxed = decisions.next().unwrap_or(false)),
-                TypeBody::Alias(_) | TypeBody::StringEnum(_) => {}
+                TypeBody::Alias(alias) => alias.boxed = decisions.next().unwrap_or(false),
+                TypeBody::StringEnum(_) => {}
             }
         }
     }
@@ -141,20 +131,16 @@ impl Checker<'_> {
     /// alias on a cycle of aliases becomes a transparent newtype.
     fn mark_newtypes(&mut self) {
         let is_alias = |body: &TypeBody| matches!(body, TypeBody::Alias(_));
-        let graph: Vec<Vec<TypeId>> = (0..self.types.len())
-            .map(|i| {
-                let mut out = Vec::new();
-                if let TypeBody::Alias(alias) = &self.types[i].body {
-                    self.all_targets(&alias.ty, &mut out);
-                    out.retain(|t| is_alias(&self.ty(*t).body));
-                }
-                out
-            })
-            .collect();
+        let graph = Graph::build(self.types.len(), |i, out| {
+            if let TypeBody::Alias(alias) = &self.types[i].body {
+                let first = out.len();
+                self.all_targets(&alias.ty, out);
+                retain_from(out, first, |t| is_alias(&self.ty(t).body));
+            }
+        });
         let components = strongly_connected(&graph);
-        for (index, targets) in graph.iter().enumerate() {
-            let recursive = components.size[components.of[index]] > 1
-                || targets.iter().any(|t| t.0 as usize == index);
+        for index in 0..graph.len() {
+            let recursive = components.is_cyclic(index, graph.edges(index));
             if let TypeBody::Alias(alias) = &mut self.types[index].body {
                 alias.newtype = recursive;
             }
@@ -165,16 +151,10 @@ impl Checker<'_> {
     /// itself: a least fixpoint, computed with a worklist.
     fn report_infinite_types(&mut self) {
         let count = self.types.len();
-        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); count];
-        for index in 0..count {
-            let mut targets = Vec::new();
-            for ty in self.member_types(TypeId(index as u32)) {
-                self.inline_targets(ty, &mut targets);
-            }
-            for target in targets {
-                dependents[target.0 as usize].push(index);
-            }
-        }
+        let uses = Graph::build(count, |i, out| {
+            self.for_each_member(i, |ty| self.inline_targets(ty, out));
+        });
+        let dependents = uses.reversed();
         let mut finite = vec![false; count];
         let mut queue: Vec<usize> = Vec::new();
         for (index, done) in finite.iter_mut().enumerate() {
@@ -186,7 +166,7 @@ impl Checker<'_> {
         // `has_finite_value` reads `finite`, so re-evaluate dependents only.
         let mut finite_now = finite.clone();
         while let Some(done) = queue.pop() {
-            for &dependent in &dependents[done] {
+            for dependent in dependents.edges(done).iter().map(|d| d.0 as usize) {
                 if !finite_now[dependent] && self.has_finite_value(dependent, &finite_now) {
                     finite_now[dependent] = true;
                     queue.push(dependent);
@@ -233,6 +213,64 @@ impl Checker<'_> {
     }
 }
 
+/// A directed graph over the type arena, its edges in one flat array (a
+/// schema has thousands of types; a `Vec` per type would be as many
+/// allocations).
+struct Graph {
+    starts: Vec<usize>,
+    targets: Vec<TypeId>,
+}
+
+impl Graph {
+    /// `edges(i, out)` appends the edges of node `i` to `out`.
+    fn build(nodes: usize, mut edges: impl FnMut(usize, &mut Vec<TypeId>)) -> Graph {
+        let mut graph = Graph {
+            starts: Vec::with_capacity(nodes + 1),
+            targets: Vec::new(),
+        };
+        for node in 0..nodes {
+            graph.starts.push(graph.targets.len());
+            edges(node, &mut graph.targets);
+        }
+        graph.starts.push(graph.targets.len());
+        graph
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn edges(&self, node: usize) -> &[TypeId] {
+        &self.targets[self.starts[node]..self.starts[node + 1]]
+    }
+
+    /// The same graph with every edge turned around.
+    fn reversed(&self) -> Graph {
+        let mut incoming: Vec<Vec<TypeId>> = Vec::new();
+        incoming.resize_with(self.len(), Vec::new);
+        for node in 0..self.len() {
+            for target in self.edges(node) {
+                incoming[target.0 as usize].push(TypeId(node as u32));
+            }
+        }
+        Graph::build(self.len(), |node, out| {
+            out.extend_from_slice(&incoming[node])
+        })
+    }
+}
+
+/// Keeps, among `out[first..]`, the targets `keep` accepts.
+fn retain_from(out: &mut Vec<TypeId>, first: usize, keep: impl Fn(TypeId) -> bool) {
+    let mut write = first;
+    for read in first..out.len() {
+        if keep(out[read]) {
+            out[write] = out[read];
+            write += 1;
+        }
+    }
+    out.truncate(write);
+}
+
 /// Strongly connected components: `of[node]` is the component of each
 /// node, `size[component]` its node count.
 struct Components {
@@ -240,8 +278,16 @@ struct Components {
     size: Vec<usize>,
 }
 
+impl Components {
+    /// Whether `node` lies on a cycle: in a component of several nodes, or
+    /// with an edge to itself.
+    fn is_cyclic(&self, node: usize, edges: &[TypeId]) -> bool {
+        self.size[self.of[node]] > 1 || edges.iter().any(|t| t.0 as usize == node)
+    }
+}
+
 /// Tarjan's algorithm with an explicit call stack.
-fn strongly_connected(graph: &[Vec<TypeId>]) -> Components {
+fn strongly_connected(graph: &Graph) -> Components {
     const UNVISITED: usize = usize::MAX;
     let n = graph.len();
     let mut index = vec![UNVISITED; n];
@@ -267,7 +313,7 @@ fn strongly_connected(graph: &[Vec<TypeId>]) -> Components {
                 stack.push(node);
                 on_stack[node] = true;
             }
-            if let Some(target) = graph[node].get(*edge) {
+            if let Some(target) = graph.edges(node).get(*edge) {
                 *edge += 1;
                 let target = target.0 as usize;
                 if index[target] == UNVISITED {
@@ -306,22 +352,23 @@ mod tests {
     #[test]
     fn finds_cycles_without_recursion() {
         // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone; plus a 100 000-long chain.
-        let mut graph = vec![
+        let lists = [
             vec![TypeId(1)],
             vec![TypeId(2)],
             vec![TypeId(0)],
             vec![TypeId(3)],
             vec![],
         ];
+        let graph = Graph::build(lists.len(), |i, out| out.extend_from_slice(&lists[i]));
         let c = strongly_connected(&graph);
         assert_eq!(c.size[c.of[0]], 3);
         assert_eq!(c.of[0], c.of[2]);
         assert_eq!(c.size[c.of[3]], 1);
         assert_ne!(c.of[3], c.of[4]);
-        graph = (0..100_000u32)
-            .map(|i| vec![TypeId((i + 1) % 100_000)])
-            .collect();
+        let graph = Graph::build(100_000, |i, out| out.push(TypeId((i as u32 + 1) % 100_000)));
         let c = strongly_connected(&graph);
+        let reversed = graph.reversed();
+        assert_eq!(reversed.edges(0), &[TypeId(99_999)]);
         assert_eq!(c.size[c.of[0]], 100_000);
     }
 }
