@@ -288,7 +288,11 @@ impl Checker<'_> {
     /// `user_id`). Found by sorting, so no name is copied.
     fn check_field_collisions(&mut self, fields: &[Field]) {
         let mut order: Vec<&Field> = fields.iter().collect();
-        order.sort_by(|a, b| names::unraw(&a.name.rust).cmp(names::unraw(&b.name.rust)).then(a.span.start.cmp(&b.span.start)));
+        order.sort_by(|a, b| {
+            names::unraw(&a.name.rust)
+                .cmp(names::unraw(&b.name.rust))
+                .then(a.span.start.cmp(&b.span.start))
+        });
         for pair in order.windows(2) {
             let (first, second) = (pair[0], pair[1]);
             let rust = names::unraw(&first.name.rust);

@@ -136,15 +136,17 @@ fn syntax_error(span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::error(Code::TypeSyntax, span, message).label("here")
 }
 
+/// A token; names and numbers borrow the expression's text, so only the
+/// names that end up in the tree are copied.
 #[derive(Debug, Clone, PartialEq)]
-enum TokenKind {
-    Ident(String),
+enum TokenKind<'t> {
+    Ident(&'t str),
     Str(String),
-    Number(String),
+    Number(&'t str),
     Punct(char),
 }
 
-impl TokenKind {
+impl TokenKind<'_> {
     fn describe(&self) -> String {
         match self {
             TokenKind::Ident(name) => format!("`{name}`"),
@@ -156,12 +158,12 @@ impl TokenKind {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    kind: TokenKind,
+struct Token<'t> {
+    kind: TokenKind<'t>,
     range: Range<usize>,
 }
 
-fn lex(text: &str) -> Result<Vec<Token>, (Range<usize>, String)> {
+fn lex(text: &str) -> Result<Vec<Token<'_>>, (Range<usize>, String)> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -189,13 +191,13 @@ fn lex(text: &str) -> Result<Vec<Token>, (Range<usize>, String)> {
                 {
                     i += 1;
                 }
-                TokenKind::Number(text[start..i].to_string())
+                TokenKind::Number(&text[start..i])
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                     i += 1;
                 }
-                TokenKind::Ident(text[start..i].to_string())
+                TokenKind::Ident(&text[start..i])
             }
             _ => {
                 let len = text[i..].chars().next().map_or(1, char::len_utf8);
@@ -231,8 +233,8 @@ fn lex_string(text: &str, start: usize) -> Result<(String, usize), (Range<usize>
     Err((start..text.len(), "unterminated string literal".to_string()))
 }
 
-struct Parser<'a> {
-    tokens: Vec<Token>,
+struct Parser<'a, 't> {
+    tokens: Vec<Token<'t>>,
     pos: usize,
     end: usize,
     span_of: &'a dyn Fn(Range<usize>) -> Span,
@@ -241,8 +243,8 @@ struct Parser<'a> {
 
 type Parsed = Result<TypeExpr, Diagnostic>;
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<&Token> {
+impl<'t> Parser<'_, 't> {
+    fn peek(&self) -> Option<&Token<'t>> {
         self.tokens.get(self.pos)
     }
 
@@ -361,7 +363,10 @@ impl Parser<'_> {
             }),
             TokenKind::Number(text) => match text.parse::<f64>() {
                 Ok(value) if value.is_finite() => Ok(TypeExpr {
-                    kind: ExprKind::Literal(LiteralValue::Number { text, value }),
+                    kind: ExprKind::Literal(LiteralValue::Number {
+                        text: text.to_string(),
+                        value,
+                    }),
                     span: start,
                 }),
                 _ => Err(syntax_error(start, format!("`{text}` is not a number"))),
@@ -382,8 +387,8 @@ impl Parser<'_> {
         }
     }
 
-    fn named(&mut self, name: String, start: Span) -> Parsed {
-        let generic = matches!(name.as_str(), "id" | "doc" | "array" | "record");
+    fn named(&mut self, name: &str, start: Span) -> Parsed {
+        let generic = matches!(name, "id" | "doc" | "array" | "record");
         if generic && !self.eat('<') {
             return Err(syntax_error(
                 self.here(),
@@ -391,7 +396,7 @@ impl Parser<'_> {
             )
             .help(format!("write `{name}<…>`")));
         }
-        let kind = match name.as_str() {
+        let kind = match name {
             "id" | "doc" => {
                 let ident = self.table_name()?;
                 if name == "id" {
@@ -414,15 +419,23 @@ impl Parser<'_> {
                 })
             }
             _ => {
-                let kind = match ScalarType::from_name(&name) {
+                let kind = match ScalarType::from_name(name) {
                     Some(scalar) => ExprKind::Scalar(scalar),
-                    None => ExprKind::Named(Ident { name, span: start }),
+                    None => ExprKind::Named(Ident {
+                        name: name.to_string(),
+                        span: start,
+                    }),
                 };
                 return Ok(TypeExpr { kind, span: start });
             }
         };
         let close = self.here();
-        self.expect('>', &format!("to close `{name}<`"))?;
+        if !self.eat('>') {
+            return Err(syntax_error(
+                self.here(),
+                format!("expected `>` to close `{name}<`, found {}", self.found()),
+            ));
+        }
         Ok(TypeExpr {
             kind,
             span: start.join(close),
@@ -437,7 +450,7 @@ impl Parser<'_> {
             }) => {
                 self.pos += 1;
                 Ok(Ident {
-                    name,
+                    name: name.to_string(),
                     span: self.span(range),
                 })
             }
