@@ -37,14 +37,7 @@ const MAX_EXCERPT_LINE: usize = 2_000;
 /// Renders every diagnostic, as `check` prints them: with its source excerpt,
 /// or on one line past [`MAX_EXCERPTS`] and for very long lines.
 pub fn human(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = handler(style);
     let mut out = String::new();
     for (index, diagnostic) in diagnostics.iter().enumerate() {
         if index >= MAX_EXCERPTS || !excerptable(diagnostic, file) {
@@ -58,6 +51,18 @@ pub fn human(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> Str
         with_compiler_header(&mut out, &report, diagnostic);
     }
     out
+}
+
+/// The miette renderer for a style, shared with `diff`.
+pub(crate) fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
 }
 
 /// Turns miette's `  × message` report into the compiler-style header of

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use miette::{LabeledSpan, SourceCode};
 use serde::Serialize;
 
 use super::{Change, Class, Located};
@@ -13,14 +13,7 @@ use crate::source::SourceFile;
 /// Every change with excerpts of OLD and NEW where it has a place there,
 /// then the [`summary`] line.
 pub fn human(changes: &[Change], old: &SourceFile, new: &SourceFile, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = crate::diagnostics::render::handler(style);
     let mut out = String::new();
     for change in changes {
         let view = ChangeView {
