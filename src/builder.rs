@@ -83,9 +83,7 @@ impl Builder {
         if self.rerun_if_changed.unwrap_or(in_build_script) {
             println!("cargo:rerun-if-changed={}", self.schema.display());
         }
-        let bytes = std::fs::read(&self.schema).map_err(|e| Error::io(&self.schema, e))?;
-        let name = self.schema.display().to_string().replace('\\', "/");
-        let checked = crate::check_vec(&name, bytes);
+        let checked = crate::check_path(&self.schema)?;
         if in_build_script && !checked.has_errors() {
             let warnings: Vec<_> = checked
                 .diagnostics
@@ -97,12 +95,6 @@ impl Builder {
                 println!("cargo:warning={line}");
             }
         }
-        match checked.schema {
-            Some(schema) => Ok(schema),
-            None => Err(Error::Schema {
-                file: checked.file,
-                diagnostics: checked.diagnostics,
-            }),
-        }
+        checked.into_schema()
     }
 }

@@ -47,6 +47,17 @@ impl Checked {
             .iter()
             .any(|d| d.severity == Severity::Warning)
     }
+
+    /// The model, or an error that renders every diagnostic.
+    pub fn into_schema(self) -> Result<ir::Schema, Error> {
+        match self.schema {
+            Some(schema) => Ok(schema),
+            None => Err(Error::Schema {
+                file: self.file,
+                diagnostics: self.diagnostics,
+            }),
+        }
+    }
 }
 
 /// Checks schema text. `name` is how diagnostics and generated headers
@@ -107,12 +118,14 @@ pub fn check_file(file: SourceFile) -> Checked {
 
 /// The model of a schema, or an error that renders its diagnostics.
 pub fn load_str(name: &str, text: &str) -> Result<ir::Schema, Error> {
-    let checked = check_str(name, text);
-    match checked.schema {
-        Some(schema) => Ok(schema),
-        None => Err(Error::Schema {
-            file: checked.file,
-            diagnostics: checked.diagnostics,
-        }),
-    }
+    check_str(name, text).into_schema()
+}
+
+/// Reads and checks the schema file at `path`, named in diagnostics and
+/// headers as the path was given, with `/` separators so that output is
+/// the same on every machine.
+pub fn check_path(path: &std::path::Path) -> Result<Checked, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let name = path.display().to_string().replace('\\', "/");
+    Ok(check_vec(&name, bytes))
 }

@@ -129,18 +129,6 @@ impl SourceFile {
             .unwrap_or(self.text.len());
         end - start
     }
-
-    /// Byte offset of a 1-based line and a 0-based character column.
-    pub fn offset_of(&self, line: usize, char_column: usize) -> usize {
-        let Some(&line_start) = self.line_starts().get(line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let rest = &self.text[line_start..];
-        rest.char_indices()
-            .nth(char_column)
-            .map(|(i, _)| line_start + i)
-            .unwrap_or(self.text.len())
-    }
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -161,6 +149,5 @@ mod tests {
         assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
         // `:` follows the two-byte `é`, so it is byte 6 but column 3.
         assert_eq!(file.line_col(6), LineCol { line: 2, column: 3 });
-        assert_eq!(file.offset_of(2, 2), 6);
     }
 }

@@ -19,16 +19,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
-    let bytes = match std::fs::read(&args.schema) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return fail_usage(
-                io,
-                format!("cannot read {}: {error}", args.schema.display()),
-            )
-        }
+    let checked = match crate::check_path(&args.schema) {
+        Ok(checked) => checked,
+        Err(error) => return fail_usage(io, format!("cannot read {error}")),
     };
-    let checked = crate::check_vec(&args.schema.display().to_string(), bytes);
     let failed = checked.has_errors() || (args.deny_warnings && checked.has_warnings());
     report(&checked, args.format, io);
     // The process ends next: freeing a large model piece by piece would

@@ -1,6 +1,6 @@
 //! `schemabridge generate [SCHEMA] --rust-out FILE --ts-out DIR [--check] [--watch]`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{exit, fail_usage, Format, Io};
@@ -60,16 +60,10 @@ pub fn run(args: Args, io: &mut Io<'_>) -> u8 {
 /// One check-and-write pass; the exit code says how it went.
 pub(super) fn generate_once(args: &Args, io: &mut Io<'_>) -> u8 {
     let started = Instant::now();
-    let bytes = match std::fs::read(&args.schema) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return fail_usage(
-                io,
-                format!("cannot read {}: {error}", args.schema.display()),
-            )
-        }
+    let checked = match crate::check_path(&args.schema) {
+        Ok(checked) => checked,
+        Err(error) => return fail_usage(io, format!("cannot read {error}")),
     };
-    let checked = crate::check_vec(&display_name(&args.schema), bytes);
     super::check::report(&checked, args.format, io);
     let Some(schema) = checked.schema else {
         return exit::FAILED;
@@ -119,9 +113,4 @@ fn check_drift(args: &Args, planned: &output::Planned, io: &mut Io<'_>) -> u8 {
         args.command_line()
     );
     exit::FAILED
-}
-
-/// The schema's name in diagnostics and headers: as given, with `/`.
-pub(super) fn display_name(path: &Path) -> String {
-    path.display().to_string().replace('\\', "/")
 }

@@ -6,32 +6,9 @@
 /// among them: one inside a `//` comment would end the comment.
 const LINE_TERMINATORS: [char; 4] = ['\n', '\r', '\u{2028}', '\u{2029}'];
 
-/// A double-quoted string literal with the value `text`.
-pub(super) fn string_literal(text: &str) -> String {
-    // JSON escaping is valid TypeScript escaping. JSON allows U+2028 and
-    // U+2029 raw, and so does ES2019, but older tools and `eval`-based
-    // loaders do not: escape them too.
-    serde_json::to_string(text)
-        .expect("a string always serializes")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-}
-
-/// A property key: the name itself when it is an identifier, else quoted.
-pub(super) fn property_key(name: &str) -> String {
-    if is_identifier(name) {
-        name.to_owned()
-    } else {
-        string_literal(name)
-    }
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    let identifier_start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == '$';
-    chars.next().is_some_and(identifier_start)
-        && chars.all(|c| identifier_start(c) || c.is_ascii_digit())
-}
+// The checker spells the model's property keys with these; the emitter
+// uses the same ones for the strings it spells itself (literals, table keys).
+pub(super) use crate::check::names::{ts_property as property_key, ts_string as string_literal};
 
 /// The lines of a JSDoc comment holding `doc`; none for no or blank doc.
 pub(super) fn doc_comment(doc: Option<&str>) -> Vec<String> {
