@@ -5,11 +5,9 @@
 //! rendered diagnostics.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod support;
+use support::{cargo_offline_first, copy_workspace_lock, repo_root as root};
 
 /// A copy of the example with absolute path dependencies and its own
 /// workspace, so this build cannot touch the repository's.
@@ -33,32 +31,18 @@ fn copy_example(dir: &Path) {
             &format!("path = {:?}", root().display().to_string()),
         );
     std::fs::write(dir.join("Cargo.toml"), format!("{manifest}\n[workspace]\n")).unwrap();
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    copy_workspace_lock(dir);
 }
 
 /// Builds the copy; returns whether it succeeded, stderr, and the build
 /// script's OUT_DIR.
 fn build(dir: &Path) -> (bool, String, Option<PathBuf>) {
-    let target = root().join("target/build-script-target");
-    let mut output = None;
-    for offline in [true, false] {
-        let mut command = Command::new(env!("CARGO"));
-        command
-            .current_dir(dir)
-            .args(["build", "--message-format=json-render-diagnostics"])
-            .env("CARGO_TARGET_DIR", &target);
-        if offline {
-            command.arg("--offline");
-        }
-        let result = command.output().unwrap();
-        let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
-        let missing_dependency = stderr.contains("offline") && !result.status.success();
-        output = Some((result, stderr));
-        if !missing_dependency {
-            break;
-        }
-    }
-    let (result, stderr) = output.expect("built once");
+    let result = cargo_offline_first(
+        dir,
+        &["build", "--message-format=json-render-diagnostics"],
+        &root().join("target/build-script-target"),
+    );
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
     let out_dir = String::from_utf8_lossy(&result.stdout)
         .lines()
         .rev()

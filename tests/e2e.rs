@@ -28,6 +28,9 @@ use std::time::{Duration, Instant};
 
 use schemabridge::output::{plan, write, Targets};
 
+mod support;
+use support::{cargo_offline_first, copy_workspace_lock, repo_root, target_dir, write_if_changed};
+
 /// How long the built server may take to print its port.
 const PORT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long the whole client run may take.
@@ -68,18 +71,6 @@ fn rust_server_and_typescript_client_agree_end_to_end() {
     );
     eprintln!("{output}");
     eprintln!("e2e: passed in {:.1?}", started.elapsed());
-}
-
-/// The main target dir (`CARGO_TARGET_TMPDIR` is its `tmp/`).
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is inside the target dir")
-        .to_owned()
-}
-
-fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The Rust and TypeScript bindings of schema.example.yaml, written as
@@ -123,18 +114,7 @@ fn write_server_crate(root: &Path) -> PathBuf {
         &krate.join("src/main.rs"),
         include_str!("e2e/server/main.rs"),
     );
-    // The workspace's lock pins the runtime's dependencies to versions that
-    // are already downloaded (cargo drops the entries this crate lacks, so
-    // the copy differs from its source): copied again when the source moves.
-    let lock = std::fs::read_to_string(repo_root().join("Cargo.lock"))
-        .expect("the workspace has a Cargo.lock");
-    let source = krate.join("Cargo.lock.source");
-    if std::fs::read_to_string(&source).ok().as_ref() != Some(&lock)
-        || !krate.join("Cargo.lock").exists()
-    {
-        write_if_changed(&krate.join("Cargo.lock"), &lock);
-        write_if_changed(&source, &lock);
-    }
+    copy_workspace_lock(&krate);
     krate
 }
 
@@ -142,27 +122,15 @@ fn write_server_crate(root: &Path) -> PathBuf {
 /// normally in the local registry already); the path of its binary, as
 /// cargo reports it (wherever `--target` or a profile puts it).
 fn build_server(krate: &Path) -> PathBuf {
-    let build = |offline: bool| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut command = Command::new(cargo);
-        command
-            .args([
-                "build",
-                "--quiet",
-                "--message-format=json-render-diagnostics",
-            ])
-            .arg("--manifest-path")
-            .arg(krate.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", target_dir().join("e2e-target"));
-        if offline {
-            command.arg("--offline");
-        }
-        command.output().expect("cannot run cargo")
-    };
-    let mut output = build(true);
-    if !output.status.success() && String::from_utf8_lossy(&output.stderr).contains("offline") {
-        output = build(false);
-    }
+    let output = cargo_offline_first(
+        krate,
+        &[
+            "build",
+            "--quiet",
+            "--message-format=json-render-diagnostics",
+        ],
+        &target_dir().join("e2e-target"),
+    );
     assert!(
         output.status.success(),
         "the e2e server ({}) does not build:\n{}",
@@ -342,16 +310,4 @@ impl Drop for Scratch {
             let _ = std::fs::remove_file(&self.0);
         }
     }
-}
-
-/// Rewriting an unchanged file would only make cargo or tsc look again.
-fn write_if_changed(path: &Path, contents: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    // Through a rename, so a concurrent run never reads half a file.
-    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&temporary, contents).unwrap();
-    std::fs::rename(&temporary, path).unwrap();
 }

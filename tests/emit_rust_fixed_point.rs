@@ -22,10 +22,11 @@ mod builder;
 mod cases;
 
 use std::fmt::Write;
-use std::path::Path;
 
 use builder::*;
 use schemabridge::emit::rust::emit;
+
+mod support;
 use schemabridge::ir::{FunctionKind, Schema, Scope, Ty};
 
 /// Asserts that `rust`, generated from a model called `name`, is a fixed
@@ -164,15 +165,7 @@ fn snapshot_cases() {
 
 #[test]
 fn fixtures_and_example() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = std::fs::read_dir(root.join("fixtures/valid"))
-        .expect("fixtures/valid exists")
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-        .collect::<Vec<_>>();
-    files.sort();
-    files.push(root.join("schema.example.yaml"));
-    for path in files {
+    for path in support::valid_schemas() {
         let name = path.display().to_string();
         let schema = load(&name, &std::fs::read_to_string(&path).unwrap());
         assert_fixed_point(&name, &emit(&schema));

@@ -8,12 +8,14 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use schemabridge::diagnostics::render::{self, Style};
 use schemabridge::diagnostics::Severity;
+
+mod support;
 
 /// YAML punctuation, schema keywords and awkward characters, inserted whole.
 const TOKENS: &[&str] = &[
@@ -282,15 +284,7 @@ fn check_invariants(
 }
 
 fn inputs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/valid"))
-        .expect("fixtures/valid")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    paths.push(root.join("schema.example.yaml"));
-    paths
+    support::valid_schemas()
 }
 
 #[test]

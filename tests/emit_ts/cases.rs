@@ -41,14 +41,10 @@ pub fn by_name(name: &str) -> Schema {
 /// schema.example.yaml and every fixtures/valid/*.yaml, through the
 /// checker: the whole pipeline from YAML to TypeScript.
 pub fn checked() -> Vec<Case> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fixtures = std::fs::read_dir(root.join("fixtures/valid")).expect("fixtures/valid");
-    let mut paths = fixtures
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-        .collect::<Vec<_>>();
-    paths.sort();
-    paths.insert(0, root.join("schema.example.yaml"));
+    let root = crate::support::repo_root();
+    let mut paths = crate::support::valid_schemas();
+    // The example first: it is the case a failure is most likely to show.
+    paths.rotate_right(1);
     paths
         .iter()
         .map(|path| {

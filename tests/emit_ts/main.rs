@@ -9,4 +9,6 @@ mod edge_cases;
 mod example_case;
 mod golden;
 mod node;
+#[path = "../support/mod.rs"]
+mod support;
 mod tsc;
