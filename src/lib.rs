@@ -7,6 +7,7 @@
 
 mod builder;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
