@@ -122,11 +122,25 @@ pub fn load_str(name: &str, text: &str) -> Result<ir::Schema, Error> {
     check_str(name, text).into_schema()
 }
 
-/// Reads and checks the schema file at `path`, named in diagnostics and
-/// headers as the path was given, with `/` separators so that output is
-/// the same on every machine.
+/// Reads and checks the schema file at `path`. Diagnostics name the file
+/// as the path was given (with `/` separators), so a terminal or editor
+/// can open it from there; the model, and so every generated header, names
+/// the file alone: `../schema.yaml` from a build script, `schema.yaml` from
+/// the repository root and an absolute path all generate the same bytes.
 pub fn check_path(path: &std::path::Path) -> Result<Checked, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string().replace('\\', "/");
-    Ok(check_vec(&name, bytes))
+    let mut checked = check_vec(&name, bytes);
+    if let Some(schema) = &mut checked.schema {
+        schema.source_name = file_name(path);
+    }
+    Ok(checked)
+}
+
+/// The last component of `path`; the whole path when it has none (`..`).
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
 }
