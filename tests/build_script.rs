@@ -134,6 +134,11 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
+fn first_line(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines().next().unwrap_or("").to_owned()
+}
+
 fn schemabridge(cwd: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_schemabridge"))
         .current_dir(cwd)
@@ -202,10 +207,11 @@ fn generated_files_do_not_depend_on_how_the_schema_path_is_spelled() {
         for (file, bytes) in &from_cli {
             assert!(
                 bytes == &from_build_script[file],
-                "{} generated from {schema} in {} differs from build.rs's:\n{}",
+                "{} generated from {schema} in {} differs from build.rs's; first lines:\n{}\n{}",
                 file.display(),
                 cwd.display(),
-                String::from_utf8_lossy(bytes).lines().next().unwrap_or("")
+                first_line(bytes),
+                first_line(&from_build_script[file]),
             );
         }
     }

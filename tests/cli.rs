@@ -131,10 +131,37 @@ fn init_writes_a_valid_starter_and_never_overwrites() {
         "mine\n"
     );
     assert!(written.contains("version: 1"));
+}
+
+/// The starter points YAML editors at the JSON Schema, which `init`
+/// writes beside it unless one is there; missing folders are created.
+#[test]
+fn init_writes_the_json_schema_beside_the_starter() {
+    let dir = scratch("init-json-schema");
+    let printed = run(&dir, &["json-schema"]).stdout;
+
+    let nested = run(&dir, &["init", "nested/dir/schema.yaml"]);
+    assert_eq!(nested.status.code(), Some(0), "{}", text(&nested.stderr));
+    let schema = std::fs::read_to_string(dir.join("nested/dir/schema.yaml")).unwrap();
     assert_eq!(
-        run(&dir, &["init", "nested/dir/schema.yaml"]).status.code(),
-        Some(2)
+        schema.lines().next(),
+        Some("# yaml-language-server: $schema=./schemabridge.schema.json")
     );
+    assert_eq!(
+        std::fs::read(dir.join("nested/dir/schemabridge.schema.json")).unwrap(),
+        printed
+    );
+    assert!(text(&nested.stdout).contains("schemabridge.schema.json"));
+
+    std::fs::write(dir.join("schemabridge.schema.json"), "{}\n").unwrap();
+    let beside_own = run(&dir, &["init"]);
+    assert_eq!(beside_own.status.code(), Some(0), "{}", text(&beside_own.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("schemabridge.schema.json")).unwrap(),
+        "{}\n",
+        "an existing JSON Schema was overwritten"
+    );
+    assert!(text(&beside_own.stdout).contains("kept the existing"));
 }
 
 #[test]

@@ -43,7 +43,7 @@ pub enum Command {
     Generate(generate::Args),
     /// Compare two versions of a schema; classify each change as breaking or safe.
     Diff(diff::Args),
-    /// Write a starter schema.
+    /// Write a starter schema, and the JSON Schema its editors use.
     Init(init::Args),
     /// Print the JSON Schema of the schema file format, for YAML editors.
     JsonSchema(json_schema::Args),
