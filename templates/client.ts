@@ -1,7 +1,8 @@
 // The fixed part of the generated client: typed function references, the
-// HTTP client of SPEC §3 and the int64/bytes wire encoding. schemabridge
-// copies this file unchanged into every TypeScript output folder; its
-// source (templates/client.ts in the schemabridge repository) is compiled
+// HTTP client and the int64/bytes wire encoding, as described in
+// docs/reference/wire-format.md of the schemabridge repository.
+// schemabridge copies this file unchanged into every TypeScript output
+// folder; its source (templates/client.ts in that repository) is compiled
 // and tested there.
 //
 // Needs TypeScript 5.4 or later (for `NoInfer`) and the types of `fetch`
