@@ -164,7 +164,10 @@ fn generated_files_do_not_depend_on_how_the_schema_path_is_spelled() {
         "Builder::new(\"schema.yaml\")",
         "Builder::new(\"../schema.yaml\")",
     );
-    assert_ne!(parent_path, build_rs, "the example's build.rs changed shape");
+    assert_ne!(
+        parent_path, build_rs,
+        "the example's build.rs changed shape"
+    );
     std::fs::write(server.join("build.rs"), parent_path).unwrap();
     // Cargo keys a path package's build by its name, not its folder: under
     // the other test's name the two copies would share one build script.
@@ -192,7 +195,14 @@ fn generated_files_do_not_depend_on_how_the_schema_path_is_spelled() {
         let ts_out = out.join("ts").display().to_string();
         let generated = schemabridge(
             cwd,
-            &["generate", schema, "--rust-out", &rust_out, "--ts-out", &ts_out],
+            &[
+                "generate",
+                schema,
+                "--rust-out",
+                &rust_out,
+                "--ts-out",
+                &ts_out,
+            ],
         );
         assert!(
             generated.status.success(),
@@ -301,9 +311,8 @@ fn readme_dependencies_are_the_examples() {
             .replace("\"tools/schemabridge/runtime\"", "\"../../runtime\"")
             .replace("\"tools/schemabridge\"", "\"../..\""),
     );
-    let example = sections(
-        &std::fs::read_to_string(root().join("examples/todo-app/Cargo.toml")).unwrap(),
-    );
+    let example =
+        sections(&std::fs::read_to_string(root().join("examples/todo-app/Cargo.toml")).unwrap());
     for section in ["[dependencies]", "[build-dependencies]"] {
         assert_eq!(
             readme.get(section),

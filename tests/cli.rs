@@ -155,7 +155,12 @@ fn init_writes_the_json_schema_beside_the_starter() {
 
     std::fs::write(dir.join("schemabridge.schema.json"), "{}\n").unwrap();
     let beside_own = run(&dir, &["init"]);
-    assert_eq!(beside_own.status.code(), Some(0), "{}", text(&beside_own.stderr));
+    assert_eq!(
+        beside_own.status.code(),
+        Some(0),
+        "{}",
+        text(&beside_own.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("schemabridge.schema.json")).unwrap(),
         "{}\n",

@@ -58,6 +58,9 @@ fn unknown_keys_are_rejected() {
     let prefix = format!("invalid {}: ", file.display());
     assert!(line.starts_with(&prefix), "{line}");
     // `tabels:` at the top and `feilds:` in a table are both reported.
-    assert!(line.contains("/ must NOT have additional properties"), "{line}");
+    assert!(
+        line.contains("/ must NOT have additional properties"),
+        "{line}"
+    );
     assert!(line.contains("/tables/users must"), "{line}");
 }
