@@ -4,6 +4,11 @@
 //! The pipeline: [`yaml`] reads the file keeping a span on every node,
 //! [`syntax`] turns nodes into a syntax tree, [`check`] resolves it into the
 //! model of [`ir`], and the emitters in [`emit`] print that model.
+//!
+//! The default feature `cli` adds the `schemabridge` command and the
+//! `cli` module, with their own dependencies (argument parsing, file
+//! watching, an allocator). A build script needs only [`Builder`]: depend
+//! on the crate with `default-features = false`.
 
 mod builder;
 pub mod check;
