@@ -18,6 +18,7 @@ mod case;
 mod cycles;
 mod declare;
 mod indexes;
+mod infinite;
 mod lower;
 pub(crate) mod names;
 mod namespaces;

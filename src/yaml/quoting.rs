@@ -106,7 +106,10 @@ mod tests {
     use super::*;
 
     fn explain(text: &str) -> (String, String) {
-        let at = text.find(" |").map_or_else(|| text.find(" x").unwrap(), |i| i) + 1;
+        let at = text
+            .find(" |")
+            .map_or_else(|| text.find(" x").unwrap(), |i| i)
+            + 1;
         let diagnostic = trailing_content(text, TRAILING_CONTENT, at).expect("a diagnostic");
         (diagnostic.message, diagnostic.help.unwrap())
     }
@@ -118,10 +121,7 @@ mod tests {
             message,
             "unexpected `| \"admin\"` after the quoted YAML string \"owner\""
         );
-        assert!(
-            help.ends_with("`Role: '\"owner\" | \"admin\"'`"),
-            "{help}"
-        );
+        assert!(help.ends_with("`Role: '\"owner\" | \"admin\"'`"), "{help}");
         let (_, help) = explain("  - 'a' | 'b' | null # three\n");
         assert!(help.ends_with("`- '\"a\" | \"b\" | null'`"), "{help}");
         let (_, help) = explain("k: \"say \\\"hi\\\"\" | \"b\"\n");
@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn other_trailing_text_gets_the_general_help() {
         let (message, help) = explain("doc: \"Hello\" x\n");
-        assert_eq!(message, "unexpected `x` after the quoted YAML string \"Hello\"");
+        assert_eq!(
+            message,
+            "unexpected `x` after the quoted YAML string \"Hello\""
+        );
         assert!(help.starts_with("a quoted YAML string ends"), "{help}");
         assert!(trailing_content("a: b", "some other error", 1).is_none());
     }

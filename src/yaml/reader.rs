@@ -506,7 +506,11 @@ mod tests {
             if let NodeKind::Mapping(inner) = &value.kind {
                 value = &inner[0].value;
             }
-            assert_eq!(&text[value.span.start..value.span.end], expected, "{text:?}");
+            assert_eq!(
+                &text[value.span.start..value.span.end],
+                expected,
+                "{text:?}"
+            );
         }
     }
 }
