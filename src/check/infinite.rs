@@ -34,20 +34,15 @@ impl Checker<'_> {
             }
         });
         let components = strongly_connected(&needs);
-        let mut reported = vec![false; components.size.len()];
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); components.size.len()];
         for index in 0..self.types.len() {
-            let component = components.of[index];
-            if finite[index]
-                || reported[component]
-                || !components.is_cyclic(index, needs.edges(index))
-            {
-                continue;
+            if !finite[index] && components.is_cyclic(index, needs.edges(index)) {
+                members[components.of[index]].push(index);
             }
-            reported[component] = true;
-            let members: Vec<usize> = (0..self.types.len())
-                .filter(|&i| components.of[i] == component)
-                .collect();
-            if members.iter().any(|&i| skip[i]) {
+        }
+        let mut search = CycleSearch::new(self.types.len());
+        for (component, members) in members.iter().enumerate() {
+            if members.is_empty() || members.iter().any(|&i| skip[i]) {
                 continue;
             }
             // The cycle is told from the type written first.
@@ -56,8 +51,8 @@ impl Checker<'_> {
                 .copied()
                 .filter(|&i| matches!(self.types[i].origin, Origin::Named | Origin::Table(_)))
                 .min_by_key(|&i| self.types[i].span.start)
-                .unwrap_or(index);
-            let cycle = shortest_cycle(&needs, root, |i| components.of[i] == component);
+                .unwrap_or(members[0]);
+            let cycle = search.shortest(&needs, root, |i| components.of[i] == component);
             self.report_cycle(&cycle);
         }
     }
@@ -66,22 +61,24 @@ impl Checker<'_> {
     /// `last` needs the root again.
     fn report_cycle(&mut self, cycle: &[usize]) {
         let root = cycle[0];
-        let mut path = self.display_name(root).to_owned();
+        // The path as written: one part per named type, its fields joined
+        // with `.` (nested objects are part of the path through them).
+        let mut parts = vec![self.display_name(root).to_owned()];
         let mut closing = None;
         for (position, &from) in cycle.iter().enumerate() {
             let to = *cycle.get(position + 1).unwrap_or(&root);
             let step = self.step(from, to);
             if let Some(field) = &step.field {
-                path.push('.');
-                path.push_str(field);
+                let last = parts.len() - 1;
+                parts[last].push('.');
+                parts[last].push_str(field);
             }
-            // Nested objects are part of the path through their fields.
             if to == root || !matches!(self.types[to].origin, Origin::Nested | Origin::Args) {
-                path.push_str(" → ");
-                path.push_str(self.display_name(to));
+                parts.push(self.display_name(to).to_owned());
             }
             closing = Some(step);
         }
+        let path = abbreviate(&parts);
         let def = &self.types[root];
         let name = self.display_name(root);
         let subject = match def.origin {
@@ -233,32 +230,73 @@ impl Checker<'_> {
     }
 }
 
-/// The shortest path from `root` back to itself through nodes `inside`
-/// accepts, as `[root, …, last]`. Breadth first, so that the cycle named is
-/// the tightest one; `root` must lie on a cycle.
-fn shortest_cycle(graph: &Graph, root: usize, inside: impl Fn(usize) -> bool) -> Vec<usize> {
+/// `parts` joined with arrows; a long cycle keeps its first and last
+/// parts only, so that a message stays readable.
+fn abbreviate(parts: &[String]) -> String {
+    const HEAD: usize = 4;
+    const TAIL: usize = 3;
+    if parts.len() <= HEAD + TAIL + 1 {
+        return parts.join(" → ");
+    }
+    let skipped = parts.len() - HEAD - TAIL;
+    format!(
+        "{} → … ({skipped} more) → {}",
+        parts[..HEAD].join(" → "),
+        parts[parts.len() - TAIL..].join(" → ")
+    )
+}
+
+/// Finds the shortest path from a node back to itself, breadth first, so
+/// that the cycle named is the tightest one. Its buffers serve every
+/// search: a schema may hold thousands of cycles.
+struct CycleSearch {
+    parent: Vec<usize>,
+    visited: Vec<usize>,
+}
+
+impl CycleSearch {
     const NONE: usize = usize::MAX;
-    let mut parent = vec![NONE; graph.len()];
-    let mut queue = std::collections::VecDeque::from([root]);
-    let mut last = root;
-    'search: while let Some(node) = queue.pop_front() {
-        for target in graph.edges(node).iter().map(|t| t.0 as usize) {
-            if target == root {
-                last = node;
-                break 'search;
-            }
-            if parent[target] == NONE && inside(target) {
-                parent[target] = node;
-                queue.push_back(target);
-            }
+
+    fn new(nodes: usize) -> Self {
+        CycleSearch {
+            parent: vec![Self::NONE; nodes],
+            visited: Vec::new(),
         }
     }
-    let mut cycle = vec![last];
-    let mut node = last;
-    while node != root && parent[node] != NONE {
-        node = parent[node];
-        cycle.push(node);
+
+    /// The cycle through `root` whose nodes `inside` accepts, as
+    /// `[root, …, last]`; `root` must lie on such a cycle.
+    fn shortest(
+        &mut self,
+        graph: &Graph,
+        root: usize,
+        inside: impl Fn(usize) -> bool,
+    ) -> Vec<usize> {
+        let mut queue = std::collections::VecDeque::from([root]);
+        let mut last = root;
+        'search: while let Some(node) = queue.pop_front() {
+            for target in graph.edges(node).iter().map(|t| t.0 as usize) {
+                if target == root {
+                    last = node;
+                    break 'search;
+                }
+                if self.parent[target] == Self::NONE && inside(target) {
+                    self.parent[target] = node;
+                    self.visited.push(target);
+                    queue.push_back(target);
+                }
+            }
+        }
+        let mut cycle = vec![last];
+        let mut node = last;
+        while node != root && self.parent[node] != Self::NONE {
+            node = self.parent[node];
+            cycle.push(node);
+        }
+        cycle.reverse();
+        for node in self.visited.drain(..) {
+            self.parent[node] = Self::NONE;
+        }
+        cycle
     }
-    cycle.reverse();
-    cycle
 }
