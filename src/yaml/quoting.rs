@@ -106,10 +106,8 @@ mod tests {
     use super::*;
 
     fn explain(text: &str) -> (String, String) {
-        let at = text
-            .find(" |")
-            .map_or_else(|| text.find(" x").unwrap(), |i| i)
-            + 1;
+        // The error sits where the trailing text starts: at `|` or `x`.
+        let at = text.find(" |").or_else(|| text.find(" x")).unwrap() + 1;
         let diagnostic = trailing_content(text, TRAILING_CONTENT, at).expect("a diagnostic");
         (diagnostic.message, diagnostic.help.unwrap())
     }
