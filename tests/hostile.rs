@@ -372,6 +372,36 @@ fn union_of_100k_unknown_types() {
     assert_has(&checked, Code::UnknownType);
 }
 
+/// 20,000 types that each contain themselves: one error per cycle, found
+/// without a pass over all types per cycle.
+#[test]
+fn many_infinite_types() {
+    let types: String = (0..20_000)
+        .map(|i| format!("  T{i}:\n    next: T{i}\n"))
+        .collect();
+    let text = format!("version: 1\ntypes:\n{types}tables: {{}}\n");
+    let checked = hostile("many_infinite_types", text.as_bytes());
+    assert_eq!(codes(&checked), vec![Code::InfiniteType; 20_000]);
+}
+
+/// One cycle through 20,000 types: one error, its path abbreviated.
+#[test]
+fn long_infinite_cycle() {
+    let n = 20_000;
+    let types: String = (0..n)
+        .map(|i| format!("  T{i}:\n    next: T{}\n", (i + 1) % n))
+        .collect();
+    let text = format!("version: 1\ntypes:\n{types}tables: {{}}\n");
+    let checked = hostile("long_infinite_cycle", text.as_bytes());
+    assert_eq!(codes(&checked), vec![Code::InfiniteType]);
+    let message = &checked.diagnostics[0].message;
+    assert!(message.len() < 300, "{message}");
+    assert!(
+        message.contains("(19994 more) → T19998.next → T19999.next → T0"),
+        "{message}"
+    );
+}
+
 /// One error 200,000 characters into a line.
 #[test]
 fn error_at_column_200k() {

@@ -12,6 +12,7 @@
 //! - [`ApiError`]: the error a handler returns, and its JSON shape;
 //! - [`QueryCtx`], [`MutationCtx`], [`ActionCtx`]: what a handler knows about
 //!   the call it serves;
+//! - [`Cors`]: lets a browser app on another origin call the router;
 //! - the `int64` / `bytes` wire encoding and the axum glue, which only
 //!   generated code calls.
 //!
@@ -85,6 +86,7 @@
 
 #![warn(missing_docs)]
 
+mod cors;
 mod ctx;
 mod error;
 mod id;
@@ -95,6 +97,7 @@ mod id;
 #[path = "private/mod.rs"]
 pub mod __private;
 
+pub use cors::{Cors, InvalidOrigin};
 pub use ctx::{ActionCtx, MutationCtx, QueryCtx};
 pub use error::ApiError;
 pub use id::Id;

@@ -1,5 +1,6 @@
 //! Recursive types: where Rust needs a `Box`, which aliases must become
-//! newtypes, and which types have no finite value at all.
+//! newtypes, which types are defined by themselves alone, and (in
+//! `infinite`) which have no finite value at all.
 //!
 //! Graph walks use explicit stacks: a chain of thousands of named types
 //! must not overflow the checker's own stack.
@@ -12,15 +13,16 @@ impl Checker<'_> {
     pub(super) fn resolve_cycles(&mut self) {
         self.mark_boxes();
         self.mark_newtypes();
-        self.report_direct_recursion();
-        self.report_infinite_types();
+        let reported = self.report_direct_recursion();
+        self.report_infinite_types(&reported);
     }
 
     /// `Chain: Chain | null` or `A: B | string`, `B: A | float64`: the type
     /// is defined by itself alone. Its values exist (null), but TypeScript
     /// rejects such an alias as circular and it describes no structure;
     /// recursion must pass through an object, an array or a record.
-    fn report_direct_recursion(&mut self) {
+    /// One error per cycle; returns the types on the cycles reported.
+    fn report_direct_recursion(&mut self) -> Vec<bool> {
         let alias_like =
             |body: &TypeBody| matches!(body, TypeBody::Alias(_) | TypeBody::Untagged(_));
         let graph = Graph::build(self.types.len(), |i, out| {
@@ -31,18 +33,42 @@ impl Checker<'_> {
             }
         });
         let components = strongly_connected(&graph);
-        for index in 0..graph.len() {
-            let cyclic = components.is_cyclic(index, graph.edges(index));
-            let def = &self.types[index];
-            if cyclic && matches!(def.origin, Origin::Named) {
-                let name = def.rust_name.clone();
-                self.diagnostics.push(
-                    Diagnostic::error(Code::DirectRecursion, def.span, format!("type `{name}` is defined by itself alone"))
-                        .label("refers to itself through unions or aliases only")
-                        .help("let the recursion pass through an object field, an array or a record, e.g. `Chain: { next: Chain | null }`"),
-                );
+        let mut on_cycle = vec![false; graph.len()];
+        // Named types of each cyclic component, in file order.
+        let mut cycles: Vec<Vec<usize>> = vec![Vec::new(); components.size.len()];
+        for (index, on_cycle) in on_cycle.iter_mut().enumerate() {
+            *on_cycle = components.is_cyclic(index, graph.edges(index));
+            if *on_cycle && matches!(self.types[index].origin, Origin::Named) {
+                cycles[components.of[index]].push(index);
             }
         }
+        for mut cycle in cycles.into_iter().filter(|c| !c.is_empty()) {
+            cycle.sort_by_key(|&i| self.types[i].span.start);
+            let names: Vec<String> = cycle
+                .iter()
+                .map(|&i| format!("`{}`", self.types[i].rust_name))
+                .collect();
+            let message = match names.as_slice() {
+                [one] => format!("type {one} is defined by itself alone"),
+                [rest @ .., last] => {
+                    format!(
+                        "types {} and {last} are defined by each other alone",
+                        rest.join(", ")
+                    )
+                }
+                [] => continue,
+            };
+            let first = &self.types[cycle[0]];
+            let mut diagnostic = Diagnostic::error(Code::DirectRecursion, first.span, message)
+                .label("refers to itself through unions or aliases only");
+            for &other in &cycle[1..] {
+                diagnostic = diagnostic.related(self.types[other].span, "on the same cycle");
+            }
+            self.diagnostics.push(diagnostic.help(
+                "let the recursion pass through an object field, an array or a record, e.g. `Chain: { next: Chain | null }`",
+            ));
+        }
+        on_cycle
     }
 
     /// Types a value of `ty` holds inline (not behind a `Vec` or map), as
@@ -146,84 +172,19 @@ impl Checker<'_> {
             }
         }
     }
-
-    /// A type has a finite value when some choice of members avoids
-    /// itself: a least fixpoint, computed with a worklist.
-    fn report_infinite_types(&mut self) {
-        let count = self.types.len();
-        let uses = Graph::build(count, |i, out| {
-            self.for_each_member(i, |ty| self.inline_targets(ty, out));
-        });
-        let dependents = uses.reversed();
-        let mut finite = vec![false; count];
-        let mut queue: Vec<usize> = Vec::new();
-        for (index, done) in finite.iter_mut().enumerate() {
-            if self.has_finite_value(index, &[]) {
-                *done = true;
-                queue.push(index);
-            }
-        }
-        // `has_finite_value` reads `finite`, so re-evaluate dependents only.
-        let mut finite_now = finite.clone();
-        while let Some(done) = queue.pop() {
-            for dependent in dependents.edges(done).iter().map(|d| d.0 as usize) {
-                if !finite_now[dependent] && self.has_finite_value(dependent, &finite_now) {
-                    finite_now[dependent] = true;
-                    queue.push(dependent);
-                }
-            }
-        }
-        finite = finite_now;
-        for (index, is_finite) in finite.iter().enumerate() {
-            let def = &self.types[index];
-            if !is_finite && matches!(def.origin, Origin::Named | Origin::Table(_)) {
-                let name = def.rust_name.clone();
-                self.diagnostics.push(
-                    Diagnostic::error(Code::InfiniteType, def.span, format!("type `{name}` has no finite value: every value of it contains another"))
-                        .label("infinitely recursive")
-                        .help("make a field on the cycle optional (`name?:`), nullable (`| null`) or a list (`array<…>`)"),
-                );
-            }
-        }
-    }
-
-    /// Whether a value exists, given which types are known to have one
-    /// (an empty `known` means none yet).
-    fn has_finite_value(&self, index: usize, known: &[bool]) -> bool {
-        let ty_ok = |ty: &Ty| self.ty_finite(ty, known);
-        match &self.types[index].body {
-            TypeBody::Object(object) => object.fields.iter().all(|f| f.optional || ty_ok(&f.ty)),
-            TypeBody::StringEnum(_) => true,
-            TypeBody::Tagged(tagged) => tagged
-                .variants
-                .iter()
-                .any(|v| v.fields.iter().all(|f| f.optional || ty_ok(&f.ty))),
-            TypeBody::Untagged(variants) => variants.iter().any(|v| ty_ok(&v.ty)),
-            TypeBody::Alias(alias) => ty_ok(&alias.ty),
-        }
-    }
-
-    fn ty_finite(&self, ty: &Ty, known: &[bool]) -> bool {
-        let is_known = |id: TypeId| known.get(id.0 as usize).copied().unwrap_or(false);
-        match ty {
-            Ty::Named(id) => is_known(*id),
-            Ty::Doc(table) => is_known(self.tables[table.0 as usize].fields),
-            _ => true,
-        }
-    }
 }
 
 /// A directed graph over the type arena, its edges in one flat array (a
 /// schema has thousands of types; a `Vec` per type would be as many
 /// allocations).
-struct Graph {
+pub(super) struct Graph {
     starts: Vec<usize>,
     targets: Vec<TypeId>,
 }
 
 impl Graph {
     /// `edges(i, out)` appends the edges of node `i` to `out`.
-    fn build(nodes: usize, mut edges: impl FnMut(usize, &mut Vec<TypeId>)) -> Graph {
+    pub(super) fn build(nodes: usize, mut edges: impl FnMut(usize, &mut Vec<TypeId>)) -> Graph {
         let mut graph = Graph {
             starts: Vec::with_capacity(nodes + 1),
             targets: Vec::new(),
@@ -236,16 +197,16 @@ impl Graph {
         graph
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.starts.len() - 1
     }
 
-    fn edges(&self, node: usize) -> &[TypeId] {
+    pub(super) fn edges(&self, node: usize) -> &[TypeId] {
         &self.targets[self.starts[node]..self.starts[node + 1]]
     }
 
     /// The same graph with every edge turned around.
-    fn reversed(&self) -> Graph {
+    pub(super) fn reversed(&self) -> Graph {
         let mut incoming: Vec<Vec<TypeId>> = Vec::new();
         incoming.resize_with(self.len(), Vec::new);
         for node in 0..self.len() {
@@ -273,21 +234,21 @@ fn retain_from(out: &mut Vec<TypeId>, first: usize, keep: impl Fn(TypeId) -> boo
 
 /// Strongly connected components: `of[node]` is the component of each
 /// node, `size[component]` its node count.
-struct Components {
-    of: Vec<usize>,
-    size: Vec<usize>,
+pub(super) struct Components {
+    pub(super) of: Vec<usize>,
+    pub(super) size: Vec<usize>,
 }
 
 impl Components {
     /// Whether `node` lies on a cycle: in a component of several nodes, or
     /// with an edge to itself.
-    fn is_cyclic(&self, node: usize, edges: &[TypeId]) -> bool {
+    pub(super) fn is_cyclic(&self, node: usize, edges: &[TypeId]) -> bool {
         self.size[self.of[node]] > 1 || edges.iter().any(|t| t.0 as usize == node)
     }
 }
 
 /// Tarjan's algorithm with an explicit call stack.
-fn strongly_connected(graph: &Graph) -> Components {
+pub(super) fn strongly_connected(graph: &Graph) -> Components {
     const UNVISITED: usize = usize::MAX;
     let n = graph.len();
     let mut index = vec![UNVISITED; n];

@@ -412,19 +412,54 @@ impl SchemaParser<'_> {
     }
 
     fn modules(&mut self, node: Node<'_>) -> Vec<Module> {
-        let mut modules = Vec::new();
+        let mut modules: Vec<Module> = Vec::new();
+        // The function above the current entry: where a dedented function
+        // key belongs.
+        let mut previous: Option<String> = None;
         for Entry { key, value } in self.owned_entries(node, "`functions`") {
-            let functions = self
-                .optional_mapping(&value, "a module")
-                .iter()
-                .filter_map(|e| self.function(&e.key, &e.value))
-                .collect();
+            if misplaced_function_key(&key, &value, looks_like_module) {
+                self.misplaced_function_key(&key, "a module", previous.as_deref());
+                continue;
+            }
+            let mut functions = Vec::new();
+            for Entry { key, value } in self.optional_mapping(&value, "a module") {
+                if misplaced_function_key(key, value, looks_like_function) {
+                    self.misplaced_function_key(key, "a function", previous.as_deref());
+                    continue;
+                }
+                previous = key.as_str().map(str::to_owned);
+                functions.extend(self.function(key, value));
+            }
             modules.push(Module {
                 name: self.ident(&key),
                 functions,
             });
         }
         modules
+    }
+
+    /// `returns:` written one level too far left is read as a function
+    /// (or module) named `returns`; say so instead of complaining about
+    /// the shape of that "function".
+    fn misplaced_function_key(&mut self, key: &Node, read_as: &str, previous: Option<&str>) {
+        let name = key.as_str().unwrap_or_default();
+        let help = match previous {
+            Some(function) => format!(
+                "`{name}` is a function key: indent it under `{function}`, level with its `kind`"
+            ),
+            None => format!(
+                "`{name}` is a function key; it goes inside a function, e.g. `getUser: {{ kind: query, {name}: … }}`"
+            ),
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::UnknownKey,
+                key.span,
+                format!("`{name}` is read as {read_as} named `{name}`"),
+            )
+            .label("not indented under a function")
+            .help(help),
+        );
     }
 
     fn function(&mut self, key: &Node, node: &Node) -> Option<FunctionDecl> {
@@ -488,6 +523,31 @@ impl SchemaParser<'_> {
                 None
             }
         }
+    }
+}
+
+/// Whether an entry under `functions:` (or under a module) is a function
+/// key that lost its indentation: named like one, and not shaped like the
+/// module (or function) it is read as, so that a real function named
+/// `doc` or `args` stays one.
+fn misplaced_function_key(key: &Node, value: &Node, looks_right: fn(&Node) -> bool) -> bool {
+    let name = key.as_str().unwrap_or_default();
+    FUNCTION_KEYS.contains(&name) && !looks_right(value)
+}
+
+/// A function: a mapping with a `kind`.
+fn looks_like_function(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Mapping(entries) => entries.iter().any(|e| e.key.as_str() == Some("kind")),
+        _ => false,
+    }
+}
+
+/// A module: a mapping of functions (or nothing yet).
+fn looks_like_module(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Mapping(entries) => entries.iter().all(|e| looks_like_function(&e.value)),
+        _ => node.is_null(),
     }
 }
 

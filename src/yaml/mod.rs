@@ -6,6 +6,7 @@
 //! hostile input never grows a deep tree.
 
 mod node;
+mod quoting;
 mod reader;
 
 pub use node::{Entry, Node, NodeKind, Scalar, ScalarStyle};

@@ -106,6 +106,10 @@ impl<'a> Reader<'a, '_> {
                     if tag.is_some() {
                         self.reject_tag(span);
                     }
+                    let span = match style {
+                        SaphyrStyle::Literal | SaphyrStyle::Folded => self.trim_end(span),
+                        _ => span,
+                    };
                     let scalar = self.scalar(value, style, span);
                     self.finish(Node {
                         kind: NodeKind::Scalar(scalar),
@@ -281,6 +285,18 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
+    /// `span` without trailing whitespace. The scanner ends a block scalar
+    /// (`|`, `>-`) where the next token starts, lines later, so a label on
+    /// it would also underline the line after it.
+    fn trim_end(&self, span: Span) -> Span {
+        let text = self.file.text().as_bytes();
+        let mut end = span.end.min(text.len());
+        while end > span.start && text[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        Span::new(span.start, end)
+    }
+
     fn scan_error(&self, error: &saphyr_parser::ScanError) -> Diagnostic {
         let at = self.offset(error.marker());
         let span = Span::new(at, at);
@@ -289,7 +305,9 @@ impl<'a> Reader<'a, '_> {
         if error.info().contains("recursion limit") {
             return too_deep(span);
         }
-        Diagnostic::error(Code::YamlSyntax, span, error.info().to_string()).label("here")
+        super::quoting::trailing_content(self.file.text(), error.info(), at).unwrap_or_else(|| {
+            Diagnostic::error(Code::YamlSyntax, span, error.info().to_string()).label("here")
+        })
     }
 
     fn reject_anchor(&mut self, span: Span, what: &str) {
@@ -467,5 +485,32 @@ mod tests {
         let root = root.unwrap();
         let inner = &entries(&root)[0].value;
         assert_eq!(&text[inner.span.start..inner.span.end], "b: c");
+    }
+
+    #[test]
+    fn block_scalar_span_ends_at_its_last_line() {
+        // The scanner ends a block scalar at the next token, lines later;
+        // a label on the scalar must not reach into them.
+        for (text, expected) in [
+            ("a: >-\n  array<\n  strin\nb: string\n", "array<\n  strin"),
+            ("a: |\n  x\n\n   y  \n\n# note\nb: c\n", "x\n\n   y"),
+            ("a:\n  b: >\n    x\n  c: d", "x"),
+            ("a: >-\n  x\r\n  y\r\n", "x\r\n  y"),
+            ("a: |\n", "|"),
+            ("a: |  # why\n  x\n", "x"),
+        ] {
+            let (root, diags) = read_str(text);
+            assert!(diags.is_empty(), "{diags:?}");
+            let root = root.unwrap();
+            let mut value = &entries(&root)[0].value;
+            if let NodeKind::Mapping(inner) = &value.kind {
+                value = &inner[0].value;
+            }
+            assert_eq!(
+                &text[value.span.start..value.span.end],
+                expected,
+                "{text:?}"
+            );
+        }
     }
 }

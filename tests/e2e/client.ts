@@ -644,10 +644,11 @@ async function main(): Promise<void> {
     const stats = await raw("notes/stats", "", { "x-schemabridge-schema": "other" });
     assert.equal(stats.status, 200);
     assert.equal(stats.headers.get("x-schemabridge-schema-mismatch"), "true");
-    // Functions are POST only.
+    // Functions are POST only: another method is 405, saying so.
     const get = await raw("notes/stats", "", {}, "GET");
-    assert.equal(get.status, 404);
-    assert.equal((get.json as { error: { code: string } }).error.code, "not_found");
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get("allow"), "POST");
+    assert.equal((get.json as { error: { code: string } }).error.code, "method_not_allowed");
     // A plain JSON number where an int64 belongs is refused, even when it is exact.
     const plain = await raw("users/addKarma", JSON.stringify({ userId: alice, amount: 1 }));
     assert.equal(plain.status, 400);

@@ -2,7 +2,9 @@
 
 mod app;
 mod args;
+mod cors;
 mod generated;
+mod http;
 mod responses;
 
 use schemabridge_runtime::axum::body::{to_bytes, Body};

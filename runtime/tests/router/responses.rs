@@ -105,18 +105,34 @@ async fn unknown_functions_are_not_found() {
 }
 
 #[tokio::test]
-async fn other_methods_are_not_found() {
-    for method in [Method::GET, Method::PUT, Method::DELETE] {
+async fn other_methods_are_not_allowed() {
+    // OPTIONS too: without a CORS layer there is no preflight to answer.
+    for method in [Method::GET, Method::PUT, Method::DELETE, Method::OPTIONS] {
         let answer = send(
             router(App::default()),
-            method,
+            method.clone(),
             "/api/users/getProfile",
             "",
             &[],
         )
         .await;
-        answer.error(404, "not_found");
+        let message = answer.error(405, "method_not_allowed")["message"]
+            .as_str()
+            .unwrap();
+        assert!(message.contains(method.as_str()), "{message}");
+        assert_eq!(answer.headers["allow"], "POST");
+        assert_eq!(answer.headers["x-schemabridge-schema"], FINGERPRINT);
     }
+    // A path that names no function stays 404 whatever the method.
+    let answer = send(
+        router(App::default()),
+        Method::GET,
+        "/api/users/nope",
+        "",
+        &[],
+    )
+    .await;
+    answer.error(404, "not_found");
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ mod panic;
 
 use crate::{ActionCtx, ApiError, MutationCtx, QueryCtx};
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 use axum::Router;
@@ -107,8 +107,7 @@ where
         fingerprint::layer(router, self.fingerprint)
     }
 
-    /// Adds `POST /api/{module}/{function}`; every other method there is 404,
-    /// as for a path that names no function.
+    /// Adds `POST /api/{module}/{function}`; every other method there is 405.
     fn route<C, F, Fut, A, R>(
         mut self,
         module: &'static str,
@@ -126,16 +125,32 @@ where
         let state = self.state.clone();
         let endpoint = move |request: Request| call::serve(request, state, context, handler);
         let path = format!("/api/{module}/{function}");
-        self.router = self.router.route(&path, post(endpoint).fallback(not_found));
+        self.router = self
+            .router
+            .route(&path, post(endpoint).fallback(method_not_allowed));
         self
     }
 }
 
-/// Answers a path (or method) that names no function.
+/// Answers a path that names no function.
 async fn not_found(method: Method, uri: Uri) -> Response {
     ApiError::not_found(format!(
         "no function at {method} {}; functions are called as POST /api/<module>/<function>",
         uri.path()
     ))
     .into_response()
+}
+
+/// Answers a function's path called with another method than POST.
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    let error = ApiError::new(
+        "method_not_allowed",
+        format!(
+            "{method} {} is not allowed; functions are called with POST",
+            uri.path()
+        ),
+    )
+    .with_status(405);
+    // RFC 9110 §15.5.6: a 405 must list the methods the resource allows.
+    ([(header::ALLOW, HeaderValue::from_static("POST"))], error).into_response()
 }
