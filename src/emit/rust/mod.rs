@@ -10,6 +10,7 @@
 //! would print the output as it is. The model's names are printed as they
 //! are, never adjusted here.
 
+mod construct;
 mod encoding;
 mod fields;
 mod handlers;

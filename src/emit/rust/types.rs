@@ -2,6 +2,7 @@
 //! unions, aliases or newtypes for the rest, and the document struct that
 //! follows each table's struct.
 
+use super::construct;
 use super::fields::{field, wire_attr, Container};
 use super::idents::ident;
 use super::layout::Printer;
@@ -24,6 +25,22 @@ fn derive_data(p: &mut Printer) {
         &[
             "Debug",
             "Clone",
+            "PartialEq",
+            "::serde::Serialize",
+            "::serde::Deserialize",
+        ],
+    );
+}
+
+/// As [`derive_data`], with `Default` for a struct whose fields are all
+/// optional: its default is the value with every field absent.
+fn derive_data_default(p: &mut Printer) {
+    derive(
+        p,
+        &[
+            "Debug",
+            "Clone",
+            "Default",
             "PartialEq",
             "::serde::Serialize",
             "::serde::Deserialize",
@@ -54,13 +71,31 @@ pub fn type_items(out: &mut impl Items, schema: &Schema, def: &TypeDef, allow_de
             TypeBody::Alias(alias) => alias_item(p, schema, def.scope, name, alias),
         }
     });
+    if let TypeBody::Object(object) = &def.body {
+        out.item(|p| {
+            item_head(p, None, allow_dead_code);
+            construct::constructor(p, schema, def, &object.fields);
+        });
+    }
     if let Origin::Table(table) = def.origin {
         out.item(|p| document_struct(p, schema, table, allow_dead_code));
+        out.item(|p| {
+            item_head(p, None, allow_dead_code);
+            construct::document_from_parts(p, schema, table);
+        });
+        out.item(|p| {
+            item_head(p, None, allow_dead_code);
+            construct::value_from_document(p, schema, table);
+        });
     }
 }
 
 fn object_struct(p: &mut Printer, schema: &Schema, scope: Scope, name: &str, fields: &[Field]) {
-    derive_data(p);
+    if fields.iter().all(|f| f.optional) {
+        derive_data_default(p);
+    } else {
+        derive_data(p);
+    }
     // Arguments with unknown fields are an error (SPEC §3); stored
     // documents and results are read as strictly, so typos surface.
     serde(p, &[Meta::Word("deny_unknown_fields")]);
