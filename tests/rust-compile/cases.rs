@@ -15,6 +15,7 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("unions", unions()),
         ("recursion", recursion()),
         ("tables", tables()),
+        ("tables_grown", tables_grown()),
         ("modules", modules()),
         ("shadowing", shadowing()),
     ]
@@ -269,6 +270,26 @@ pub fn tables() -> Schema {
     let empty = b.table("empties", "Empty", None);
     b.table_fields(empty, vec![]);
     b.finish()
+}
+
+/// [`tables`] after a safe change: optional fields added to a table and to
+/// a nested object. Code that builds `tables` values with `new` and
+/// `from_parts` must compile against both (`behaviour.rs`, `growth`).
+pub fn tables_grown() -> Schema {
+    use schemabridge::ir::TypeBody;
+    let mut schema = tables();
+    for (name, added) in [("User", "nickname"), ("UserBirthDetails", "timezone")] {
+        let def = schema
+            .types
+            .iter_mut()
+            .find(|def| def.rust_name == name)
+            .expect("a type of `tables`");
+        let TypeBody::Object(object) = &mut def.body else {
+            panic!("{name} is an object");
+        };
+        object.fields.insert(1, field(added, Ty::String).optional());
+    }
+    schema
 }
 
 /// Modules with every kind of function, empty and non-empty args, args

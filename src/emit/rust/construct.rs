@@ -8,9 +8,9 @@
 
 use super::idents::ident;
 use super::layout::Printer;
-use super::paths::{boxed_ty, id_ty};
+use super::paths::{boxed_ty, id_ty, type_path};
 use super::syntax::{self, FieldValue, Meta, Part, MEMBER};
-use crate::ir::{Field, Schema, TableId, TypeBody, TypeDef};
+use crate::ir::{Field, Schema, TableId, Ty, TypeBody, TypeDef, TypeId};
 
 /// clippy's `too_many_arguments` threshold: a `new` with more required
 /// fields than this must not fail the user's `clippy -D warnings`.
@@ -18,11 +18,28 @@ const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 const NONE: &str = "::std::option::Option::None";
 
+/// The doc of `new`.
+const NEW_DOC: [&str; 3] = [
+    " The value with these required fields and every optional field absent.",
+    " Unlike a struct literal, a call to `new` keeps compiling when the",
+    " schema gains an optional field.",
+];
+
+/// The doc of `new` for a struct with fields of one possible value.
+const NEW_DOC_WITH_TAGS: [&str; 4] = [
+    " The value with these required fields, every optional field absent",
+    " and every field of one possible value (a union's tag) set to it.",
+    " Unlike a struct literal, a call to `new` keeps compiling when the",
+    " schema gains an optional field.",
+];
 /// `impl T { pub fn new(required fields) -> Self }`: every optional field
 /// starts absent.
 pub fn constructor(p: &mut Printer, schema: &Schema, def: &TypeDef, fields: &[Field]) {
     let name = ident(&def.rust_name);
-    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional).collect();
+    let required: Vec<&Field> = fields
+        .iter()
+        .filter(|f| !f.optional && constant(schema, f).is_none())
+        .collect();
     let types: Vec<Box<dyn Fn(&mut Printer) + '_>> = required
         .iter()
         .map(|f| {
@@ -36,31 +53,69 @@ pub fn constructor(p: &mut Printer, schema: &Schema, def: &TypeDef, fields: &[Fi
         .map(|(f, ty)| (ident(&f.name.rust), &**ty as Part))
         .collect();
     let none = |p: &mut Printer| p.word(NONE);
+    let constants: Vec<Box<dyn Fn(&mut Printer) + '_>> = fields
+        .iter()
+        .filter_map(|f| {
+            let (ty, variant) = constant(schema, f)?;
+            Some(Box::new(move |p: &mut Printer| {
+                type_path(p, schema, def.scope, ty);
+                p.word("::");
+                p.word(ident(variant));
+            }) as Box<dyn Fn(&mut Printer)>)
+        })
+        .collect();
+    let has_constants = !constants.is_empty();
+    let mut constants = constants.iter();
     let values: Vec<FieldValue> = fields
         .iter()
         .map(|f| {
-            let value: Option<Part> = if f.optional { Some(&none) } else { None };
+            let value: Option<Part> = if f.optional {
+                Some(&none)
+            } else if constant(schema, f).is_some() {
+                constants.next().map(|c| &**c as Part)
+            } else {
+                None
+            };
             (ident(&f.name.rust), value)
         })
         .collect();
     syntax::impl_item(p, None, &|p| p.word(name), |p| {
-        syntax::doc_line(
-            p,
-            " The value with these required fields and every optional field",
-        );
-        syntax::doc_line(
-            p,
-            " absent. Unlike a struct literal, a call to `new` keeps compiling",
-        );
-        syntax::doc_line(p, " when the schema gains an optional field.");
+        let doc: &[&str] = if has_constants {
+            &NEW_DOC_WITH_TAGS
+        } else {
+            &NEW_DOC
+        };
+        for line in doc {
+            syntax::doc_line(p, line);
+        }
         if args.len() > CLIPPY_MAX_ARGUMENTS {
             let lint = [Meta::Word("clippy::too_many_arguments")];
+            syntax::attr(p, MEMBER, "allow", &lint, false);
+        }
+        // `Default` is derived only where every field is optional; a
+        // struct of tags alone has a `new()` without one.
+        if args.is_empty() && !fields.iter().all(|f| f.optional) {
+            let lint = [Meta::Word("clippy::new_without_default")];
             syntax::attr(p, MEMBER, "allow", &lint, false);
         }
         syntax::impl_fn(p, true, "new", &args, "Self", |p| {
             syntax::struct_literal(p, "Self", &values);
         });
     });
+}
+
+/// A required field that can hold one value only (`kind: '"image"'`, the
+/// tag of a union member): `new` fills it in. Returns its enum and variant.
+fn constant<'s>(schema: &'s Schema, field: &Field) -> Option<(TypeId, &'s str)> {
+    let Ty::Named(id) = field.ty else {
+        return None;
+    };
+    match &schema.ty(id).body {
+        TypeBody::StringEnum(variants) if variants.len() == 1 && !field.boxed => {
+            Some((id, &variants[0].rust))
+        }
+        _ => None,
+    }
 }
 
 /// `impl UserDoc { pub fn from_parts(id, creation_time, value: User) }`.

@@ -16,6 +16,7 @@ mod fields;
 mod handlers;
 mod idents;
 mod layout;
+mod members;
 mod paths;
 mod print;
 mod router;
@@ -32,11 +33,13 @@ pub fn emit(schema: &Schema) -> String {
     let mut file = File::new(&header, capacity(schema));
     file.item(|p| fingerprint(p, schema));
 
+    let members = members::Members::new(schema);
     let mut module_types = vec![Vec::new(); schema.modules.len()];
-    for def in &schema.types {
+    for (index, def) in schema.types.iter().enumerate() {
+        let id = crate::ir::TypeId(u32::try_from(index).expect("fewer than 2^32 types"));
         match def.scope {
-            Scope::Root => types::type_items(&mut file, schema, def, true),
-            Scope::Module(id) => module_types[id.0 as usize].push(def),
+            Scope::Root => types::type_items(&mut file, schema, &members, id, true),
+            Scope::Module(module) => module_types[module.0 as usize].push(id),
         }
     }
     for (id, module) in paths::modules(schema) {
@@ -46,8 +49,8 @@ pub fn emit(schema: &Schema) -> String {
         );
         let head = |p: &mut layout::Printer| item_head(p, Some(&doc), true);
         file.module(paths::module_ident(schema, id), head, |items| {
-            for def in &module_types[id.0 as usize] {
-                types::type_items(items, schema, def, false);
+            for &def in &module_types[id.0 as usize] {
+                types::type_items(items, schema, &members, def, false);
             }
             items.item(|p| handlers::handlers_trait(p, schema, id, module));
         });

@@ -451,6 +451,21 @@ pub fn impl_fn(
     p.hardbreak();
 }
 
+/// `const NAME: TYPE = VALUE;` in an impl (`impl_item_const`).
+pub fn impl_const(p: &mut Printer, name: &str, ty: &str, value: Part) {
+    p.cbox(0);
+    p.word("const ");
+    p.word(name);
+    p.word(": ");
+    p.word(ty);
+    p.word(" = ");
+    p.neverbreak();
+    value(p);
+    p.word(";");
+    p.end();
+    p.hardbreak();
+}
+
 /// One field of a [`struct_literal`]: `name` alone (shorthand), or
 /// `name: VALUE`.
 pub type FieldValue<'a> = (&'a str, Option<Part<'a>>);

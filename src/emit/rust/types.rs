@@ -6,11 +6,13 @@ use super::construct;
 use super::fields::{field, wire_attr, Container};
 use super::idents::ident;
 use super::layout::Printer;
-use super::paths::{boxed_ty, id_ty, rust_ty};
+use super::members::Members;
+use super::paths::{boxed_ty, id_ty, rust_ty, type_path};
 use super::print::{item_head, Items};
+use super::runtime;
 use super::syntax::{self, At, Meta, ITEM, MEMBER};
 use crate::ir::{
-    Alias, EnumVariant, Field, Origin, Schema, Scope, TableId, TaggedUnion, TypeBody, TypeDef,
+    Alias, EnumVariant, Field, Origin, Schema, Scope, TableId, TaggedUnion, TypeBody, TypeId,
     UntaggedVariant,
 };
 
@@ -59,13 +61,23 @@ fn serde(p: &mut Printer, list: &[Meta]) {
 
 /// The items for one type definition: the type, and for a table's fields
 /// type also its document struct.
-pub fn type_items(out: &mut impl Items, schema: &Schema, def: &TypeDef, allow_dead_code: bool) {
+pub fn type_items(
+    out: &mut impl Items,
+    schema: &Schema,
+    members: &Members,
+    id: TypeId,
+    allow_dead_code: bool,
+) {
+    let def = schema.ty(id);
     out.item(|p| {
         item_head(p, def.doc.as_deref(), allow_dead_code);
         let name = ident(&def.rust_name);
         match &def.body {
             TypeBody::Object(object) => object_struct(p, schema, def.scope, name, &object.fields),
             TypeBody::StringEnum(variants) => string_enum(p, name, variants),
+            TypeBody::Tagged(union) if members.newtype_variants(union) => {
+                newtype_tagged_enum(p, schema, def.scope, name, union);
+            }
             TypeBody::Tagged(union) => tagged_enum(p, schema, def.scope, name, union),
             TypeBody::Untagged(variants) => untagged_enum(p, schema, def.scope, name, variants),
             TypeBody::Alias(alias) => alias_item(p, schema, def.scope, name, alias),
@@ -76,6 +88,12 @@ pub fn type_items(out: &mut impl Items, schema: &Schema, def: &TypeDef, allow_de
             item_head(p, None, allow_dead_code);
             construct::constructor(p, schema, def, &object.fields);
         });
+        if members.is_member(id) {
+            out.item(|p| {
+                item_head(p, None, allow_dead_code);
+                members.member_impl(p, def, id);
+            });
+        }
     }
     if let Origin::Table(table) = def.origin {
         out.item(|p| document_struct(p, schema, table, allow_dead_code));
@@ -166,6 +184,38 @@ fn string_enum(p: &mut Printer, name: &str, variants: &[EnumVariant]) {
         for v in variants {
             syntax::attr(p, MEMBER, "serde", &[Meta::Str("rename", &v.wire)], false);
             syntax::unit_variant(p, ident(&v.rust));
+        }
+    });
+}
+
+/// Each variant holds its member struct, which the runtime's `tagged`
+/// module reads and writes with the tag taken out by serde.
+fn newtype_tagged_enum(
+    p: &mut Printer,
+    schema: &Schema,
+    scope: Scope,
+    name: &str,
+    union: &TaggedUnion,
+) {
+    derive_data(p);
+    serde(
+        p,
+        &[
+            Meta::Str("tag", &union.tag.wire),
+            Meta::Word("deny_unknown_fields"),
+        ],
+    );
+    syntax::enum_item(p, name, |p| {
+        for v in &union.variants {
+            syntax::docs(p, schema.ty(v.member).doc.as_deref());
+            let list = [
+                Meta::Str("rename", &v.tag_value),
+                Meta::Str("with", runtime::TAGGED),
+            ];
+            syntax::attr(p, MEMBER, "serde", &list, false);
+            syntax::tuple_variant(p, ident(&v.rust), &|p| {
+                type_path(p, schema, scope, v.member);
+            });
         }
     });
 }
