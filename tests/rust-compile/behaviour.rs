@@ -399,3 +399,17 @@ mod growth {
         assert_eq!(crate::case_tables::Empty::new(), Default::default());
     }
 }
+
+/// An object inline in a function's arguments and the same object at the
+/// top of the file are two structs with `From` between them.
+mod twins {
+    use crate::case_modules::{users::CreateBirthDetails, BirthDetails};
+
+    #[test]
+    fn identical_structs_convert_both_ways() {
+        let args = CreateBirthDetails::new("d".into());
+        let stored = BirthDetails::from(args.clone());
+        assert_eq!(stored, BirthDetails::new("d".into()));
+        assert_eq!(CreateBirthDetails::from(stored), args);
+    }
+}

@@ -302,6 +302,8 @@ pub fn modules() -> Schema {
         vec![field("clerkId", Ty::String), field("karma", Ty::Int64)],
     );
     let prefs = b.named("Preferences", object(vec![field("timezone", Ty::String)]));
+    // The same fields as the arguments' `CreateBirthDetails`: `From` both ways.
+    b.named("BirthDetails", object(vec![field("date", Ty::String)]));
 
     let m = b.module("users");
     let scope = Scope::Module(m);

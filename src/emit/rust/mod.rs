@@ -22,6 +22,7 @@ mod print;
 mod router;
 mod runtime;
 mod syntax;
+mod twins;
 mod types;
 
 use crate::ir::{Schema, Scope, TypeBody};
@@ -34,6 +35,7 @@ pub fn emit(schema: &Schema) -> String {
     file.item(|p| fingerprint(p, schema));
 
     let members = members::Members::new(schema);
+    let twins = twins::Twins::new(schema);
     let mut module_types = vec![Vec::new(); schema.modules.len()];
     for (index, def) in schema.types.iter().enumerate() {
         let id = crate::ir::TypeId(u32::try_from(index).expect("fewer than 2^32 types"));
@@ -51,6 +53,11 @@ pub fn emit(schema: &Schema) -> String {
         file.module(paths::module_ident(schema, id), head, |items| {
             for &def in &module_types[id.0 as usize] {
                 types::type_items(items, schema, &members, def, false);
+                for &twin in twins.of(def) {
+                    let scope = schema.ty(def).scope;
+                    items.item(|p| twins::from_impl(p, schema, scope, twin, def));
+                    items.item(|p| twins::from_impl(p, schema, scope, def, twin));
+                }
             }
             items.item(|p| handlers::handlers_trait(p, schema, id, module));
         });
