@@ -9,7 +9,7 @@
 use super::idents::ident;
 use super::layout::Printer;
 use super::paths::{boxed_ty, id_ty, type_path};
-use super::syntax::{self, FieldValue, Meta, Part, MEMBER};
+use super::syntax::{self, BoxedPart, FieldValue, Meta, Part, MEMBER};
 use crate::ir::{Field, Schema, TableId, Ty, TypeBody, TypeDef, TypeId};
 
 /// clippy's `too_many_arguments` threshold: a `new` with more required
@@ -40,11 +40,11 @@ pub fn constructor(p: &mut Printer, schema: &Schema, def: &TypeDef, fields: &[Fi
         .iter()
         .filter(|f| !f.optional && constant(schema, f).is_none())
         .collect();
-    let types: Vec<Box<dyn Fn(&mut Printer) + '_>> = required
+    let types: Vec<BoxedPart<'_>> = required
         .iter()
         .map(|f| {
             Box::new(move |p: &mut Printer| boxed_ty(p, schema, def.scope, &f.ty, f.boxed))
-                as Box<dyn Fn(&mut Printer)>
+                as BoxedPart<'_>
         })
         .collect();
     let args: Vec<(&str, Part)> = required
@@ -53,7 +53,7 @@ pub fn constructor(p: &mut Printer, schema: &Schema, def: &TypeDef, fields: &[Fi
         .map(|(f, ty)| (ident(&f.name.rust), &**ty as Part))
         .collect();
     let none = |p: &mut Printer| p.word(NONE);
-    let constants: Vec<Box<dyn Fn(&mut Printer) + '_>> = fields
+    let constants: Vec<BoxedPart<'_>> = fields
         .iter()
         .filter_map(|f| {
             let (ty, variant) = constant(schema, f)?;
@@ -61,7 +61,7 @@ pub fn constructor(p: &mut Printer, schema: &Schema, def: &TypeDef, fields: &[Fi
                 type_path(p, schema, def.scope, ty);
                 p.word("::");
                 p.word(ident(variant));
-            }) as Box<dyn Fn(&mut Printer)>)
+            }) as BoxedPart<'_>)
         })
         .collect();
     let has_constants = !constants.is_empty();
@@ -121,12 +121,12 @@ fn constant<'s>(schema: &'s Schema, field: &Field) -> Option<(TypeId, &'s str)> 
 /// `impl UserDoc { pub fn from_parts(id, creation_time, value: User) }`.
 pub fn document_from_parts(p: &mut Printer, schema: &Schema, table: TableId) {
     let (doc_name, value_name, fields) = parts(schema, table);
-    let access: Vec<Box<dyn Fn(&mut Printer) + '_>> = fields
+    let access: Vec<BoxedPart<'_>> = fields
         .iter()
         .map(|f| {
             Box::new(move |p: &mut Printer| {
                 syntax::field_access(p, "value", ident(&f.name.rust));
-            }) as Box<dyn Fn(&mut Printer)>
+            }) as BoxedPart<'_>
         })
         .collect();
     let mut values: Vec<FieldValue> = vec![("id", None), ("creation_time", None)];
@@ -164,12 +164,12 @@ pub fn document_from_parts(p: &mut Printer, schema: &Schema, table: TableId) {
 /// and creation time.
 pub fn value_from_document(p: &mut Printer, schema: &Schema, table: TableId) {
     let (doc_name, value_name, fields) = parts(schema, table);
-    let access: Vec<Box<dyn Fn(&mut Printer) + '_>> = fields
+    let access: Vec<BoxedPart<'_>> = fields
         .iter()
         .map(|f| {
             Box::new(move |p: &mut Printer| {
                 syntax::field_access(p, "doc", ident(&f.name.rust));
-            }) as Box<dyn Fn(&mut Printer)>
+            }) as BoxedPart<'_>
         })
         .collect();
     let values: Vec<FieldValue> = fields

@@ -49,10 +49,10 @@ impl Members {
         })
     }
 
-    /// `impl tagged::Member for T`, for a struct that is a newtype variant.
-    pub fn member_impl(&self, p: &mut Printer, def: &TypeDef, id: TypeId) -> bool {
+    /// `impl tagged::Member for T`, for a struct that [`Members::is_member`].
+    pub fn member_impl(&self, p: &mut Printer, def: &TypeDef, id: TypeId) {
         let Some((tag, value)) = self.tags.get(&id) else {
-            return false;
+            return;
         };
         let name = ident(&def.rust_name);
         syntax::impl_item(
@@ -68,9 +68,9 @@ impl Members {
                 });
             },
         );
-        true
     }
 
+    /// Whether `id` is a newtype variant of some tagged enum.
     pub fn is_member(&self, id: TypeId) -> bool {
         self.tags.contains_key(&id)
     }

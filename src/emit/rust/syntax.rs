@@ -14,6 +14,9 @@ use super::layout::{Printer, INDENT};
 /// A closure that prints one part of a construct (a type, an argument).
 pub type Part<'a> = &'a dyn Fn(&mut Printer);
 
+/// An owned [`Part`], for lists of them built at run time.
+pub type BoxedPart<'a> = Box<dyn Fn(&mut Printer) + 'a>;
+
 /// Where a construct starts. At the start of a line, a construct that fits
 /// on it is printed as one word ([`Printer::segment`]), which is most of
 /// the work saved.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::idents::ident;
 use super::layout::Printer;
 use super::paths::type_path;
-use super::syntax::{self, FieldValue, Part};
+use super::syntax::{self, BoxedPart, FieldValue, Part};
 use crate::ir::{Field, Origin, Schema, Scope, TypeBody, TypeId};
 
 /// For each object nested in a function's arguments, the objects at the
@@ -72,12 +72,12 @@ pub fn from_impl(p: &mut Printer, schema: &Schema, scope: Scope, from: TypeId, t
         panic!("twins are objects");
     };
     let fields = &object.fields;
-    let access: Vec<Box<dyn Fn(&mut Printer) + '_>> = fields
+    let access: Vec<BoxedPart<'_>> = fields
         .iter()
         .map(|f| {
             Box::new(move |p: &mut Printer| {
                 syntax::field_access(p, "value", ident(&f.name.rust));
-            }) as Box<dyn Fn(&mut Printer)>
+            }) as BoxedPart<'_>
         })
         .collect();
     let values: Vec<FieldValue> = fields
