@@ -32,20 +32,14 @@ impl tasks::Handlers for App {
         let mut tasks = self.tasks.lock().expect("not poisoned");
         let number = tasks.keys().next_back().map_or(1, |n| n + 1);
         let id = Id::new(format!("task{number}"));
-        tasks.insert(
-            number,
-            TaskDoc {
-                id: id.clone(),
-                creation_time: number as f64,
-                title: args.title,
-                done: false,
-                priority: args.priority.map(|p| match p {
-                    tasks::AddArgsPriority::Low => schema::TaskPriority::Low,
-                    tasks::AddArgsPriority::High => schema::TaskPriority::High,
-                }),
-                estimate_minutes: None,
-            },
-        );
+        // `new` rather than a struct literal: it keeps compiling when the
+        // schema gains optional fields (docs/generated-rust.md).
+        let mut task = Task::new(args.title, false);
+        task.priority = args.priority.map(|p| match p {
+            tasks::AddArgsPriority::Low => schema::TaskPriority::Low,
+            tasks::AddArgsPriority::High => schema::TaskPriority::High,
+        });
+        tasks.insert(number, TaskDoc::from_parts(id.clone(), number as f64, task));
         Ok(id)
     }
 

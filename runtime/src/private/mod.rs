@@ -3,6 +3,7 @@
 
 pub mod optional;
 mod router;
+pub mod tagged;
 pub mod wire;
 
 pub use router::RouterBuilder;

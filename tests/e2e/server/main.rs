@@ -120,19 +120,11 @@ impl users::Handlers for App {
             .with_status(409));
         }
         let id: Id<User> = store.new_id("users");
-        let doc = UserDoc {
-            id: id.clone(),
-            creation_time: now_millis(),
-            clerk_id: args.clerk_id,
-            email: args.email,
-            birth_details: args.birth_details.map(|b| UserBirthDetails {
-                date: b.date,
-                time: b.time,
-                location: b.location,
-            }),
-            preferences: None,
-            karma: 0,
-        };
+        // `new` and `From` rather than struct literals: this keeps
+        // compiling when the schema gains optional fields.
+        let mut user = User::new(args.clerk_id, args.email, 0);
+        user.birth_details = args.birth_details.map(UserBirthDetails::from);
+        let doc = UserDoc::from_parts(id.clone(), now_millis(), user);
         store.users.insert(id.clone(), doc);
         Ok(id)
     }
@@ -199,21 +191,9 @@ impl readings::Handlers for App {
             )
         })?;
         let placements = vec![
-            Placement {
-                body: PlacementBody::Sun,
-                sign: "Leo".to_owned(),
-                degree: 12.5,
-            },
-            Placement {
-                body: PlacementBody::Moon,
-                sign: "Pisces ♓".to_owned(),
-                degree: 0.1 + 0.2,
-            },
-            Placement {
-                body: PlacementBody::Mars,
-                sign: "Aries".to_owned(),
-                degree: -1e-300,
-            },
+            Placement::new(PlacementBody::Sun, "Leo".to_owned(), 12.5),
+            Placement::new(PlacementBody::Moon, "Pisces ♓".to_owned(), 0.1 + 0.2),
+            Placement::new(PlacementBody::Mars, "Aries".to_owned(), -1e-300),
         ];
         // Null until the user has preferences: `float64 | null` both ways.
         let score = user.preferences.as_ref().map(|_| 1.0 / 3.0);
@@ -228,15 +208,11 @@ impl readings::Handlers for App {
         tags.insert("with space & ünïcødé 😀".to_owned(), String::new());
         tags.insert(String::new(), "the empty key".to_owned());
         let id: Id<Reading> = store.new_id("readings");
-        store.readings.push(ReadingDoc {
-            id: id.clone(),
-            creation_time: now_millis(),
-            user_id: args.user_id,
-            placements,
-            summary: format!("A reading for {}", birth.time),
-            score,
-            tags,
-        });
+        let summary = format!("A reading for {}", birth.time);
+        let reading = Reading::new(args.user_id, placements, summary, score, tags);
+        store
+            .readings
+            .push(ReadingDoc::from_parts(id.clone(), now_millis(), reading));
         Ok(id)
     }
 }
@@ -267,24 +243,24 @@ impl notes::Handlers for App {
             )));
         }
         let id: Id<Note> = store.new_id("notes");
-        let note = NoteDoc {
-            id: id.clone(),
-            creation_time: now_millis(),
-            reading_id: args.reading_id,
-            author_id: args.author_id,
-            body: args.body,
-            mood: args.mood.map(|mood| match mood {
-                notes::AddArgsMood::Calm => NoteMood::Calm,
-                notes::AddArgsMood::Curious => NoteMood::Curious,
-                notes::AddArgsMood::Worried => NoteMood::Worried,
-            }),
-            attachments: args.attachments,
-            pinned_at: args.pinned_at,
-            extra: match args.extra {
-                notes::AddArgsExtra::String(text) => NoteExtra::String(text),
-                notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
-            },
+        let extra = match args.extra {
+            notes::AddArgsExtra::String(text) => NoteExtra::String(text),
+            notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
         };
+        let mut note = Note::new(
+            args.reading_id,
+            args.author_id,
+            args.body,
+            args.attachments,
+            extra,
+        );
+        note.mood = args.mood.map(|mood| match mood {
+            notes::AddArgsMood::Calm => NoteMood::Calm,
+            notes::AddArgsMood::Curious => NoteMood::Curious,
+            notes::AddArgsMood::Worried => NoteMood::Worried,
+        });
+        note.pinned_at = args.pinned_at;
+        let note = NoteDoc::from_parts(id.clone(), now_millis(), note);
         store.notes.push(note);
         Ok(id)
     }
