@@ -211,13 +211,12 @@ impl<'s> Generator<'s> {
                     .iter()
                     .map(|v| Ty::Named(v.member))
                     .collect();
-                let member = self.member(&members, small, rng)?;
+                let member = self.member(members.iter(), small, rng)?;
                 self.ty(member, depth, rng)
             }
             TypeBody::Untagged(variants) => {
-                let members: Vec<Ty> = variants.iter().map(|v| v.ty.clone()).collect();
-                let member = self.member(&members, small, rng)?.clone();
-                self.ty(&member, depth, rng)
+                let member = self.member(variants.iter().map(|v| &v.ty), small, rng)?;
+                self.ty(member, depth, rng)
             }
             TypeBody::Alias(alias) => self.ty(&alias.ty, depth, rng),
         }
@@ -225,9 +224,13 @@ impl<'s> Generator<'s> {
 
     /// A union member with a finite value: any of them, or (when values
     /// must be small) one with the smallest, which keeps recursion finite.
-    fn member<'m>(&self, members: &'m [Ty], small: bool, rng: &mut Rng) -> Option<&'m Ty> {
+    fn member<'m>(
+        &self,
+        members: impl Iterator<Item = &'m Ty>,
+        small: bool,
+        rng: &mut Rng,
+    ) -> Option<&'m Ty> {
         let finite: Vec<(usize, &Ty)> = members
-            .iter()
             .filter_map(|m| ty_height(self.schema, &self.heights, m).map(|h| (h, m)))
             .collect();
         let lowest = finite.iter().map(|(h, _)| *h).min()?;
