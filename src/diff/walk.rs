@@ -79,13 +79,16 @@ pub(super) struct Walker<'a> {
     pub backward: Subset<'a>,
     /// NEW ⊆ OLD as a client reads it: unknown fields ignored.
     pub reading: Subset<'a>,
-    /// Structures already walked, by role. This ends recursion, and it
-    /// reports a change inside a named type (or a table's documents, or an
-    /// aliased array) once per role, at the first place that reaches it,
-    /// instead of once per path to it: a type shared by many tables, as
-    /// named types are, would otherwise repeat each change once per table
-    /// and field, and take time to match.
-    seen: HashSet<(Role, Node, Node)>,
+    /// The site whose structures `seen` holds.
+    site: Option<(Role, String)>,
+    /// Structures already walked at the current site. This ends
+    /// recursion, and it reports a change inside a named type once per
+    /// site (table, arguments or result of a function), at the first path
+    /// that reaches it there, instead of once per path: a type used by
+    /// many fields would otherwise repeat each change once per field. Each
+    /// site still hears of every change that reaches it, however the
+    /// other sites reach the same type.
+    seen: HashSet<Structure>,
     depth: usize,
     pub changes: Vec<Change>,
 }
@@ -128,14 +131,27 @@ fn shape<'a>(schema: &'a Schema, mut ty: &'a Ty) -> (bool, Core<'a>) {
     (nullable, Core::Other)
 }
 
-/// What a structure is, for [`Walker::seen`]: named objects and documents
-/// by id, arrays and records by where their item type is written.
-fn core_node(core: Core<'_>) -> Node {
-    match core {
-        Core::Object(id) => node(&Ty::Named(id)),
-        Core::Doc(table) => node(&Ty::Doc(table)),
-        Core::Array(item) | Core::Record(_, item) => node(item),
-        Core::Other => unreachable!("only structures are walked"),
+/// A pair of structures walked side by side, for [`Walker::seen`]: named
+/// objects and documents by id, arrays and records by their item types.
+/// The kind is part of the key: an array of `Item` is not `Item` itself,
+/// and taking one for the other would skip `Item`'s fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Structure {
+    Object(Node, Node),
+    Doc(Node, Node),
+    Array(Node, Node),
+    Record(Node, Node),
+}
+
+fn structure(old: Core<'_>, new: Core<'_>) -> Structure {
+    match (old, new) {
+        (Core::Object(a), Core::Object(b)) => {
+            Structure::Object(node(&Ty::Named(a)), node(&Ty::Named(b)))
+        }
+        (Core::Doc(a), Core::Doc(b)) => Structure::Doc(node(&Ty::Doc(a)), node(&Ty::Doc(b))),
+        (Core::Array(a), Core::Array(b)) => Structure::Array(node(a), node(b)),
+        (Core::Record(_, a), Core::Record(_, b)) => Structure::Record(node(a), node(b)),
+        _ => unreachable!("only structures that match are walked"),
     }
 }
 
@@ -155,6 +171,7 @@ impl<'a> Walker<'a> {
             forward: Subset::closed(old, new),
             backward: Subset::closed(new, old),
             reading: Subset::open(new, old),
+            site: None,
             seen: HashSet::new(),
             depth: 0,
             changes: Vec::new(),
@@ -179,6 +196,16 @@ impl<'a> Walker<'a> {
         });
     }
 
+    /// Starts a new memory of structures walked when the walk moves on to
+    /// another site.
+    fn enter(&mut self, site: &Site<'_>) {
+        let current = self.site.as_ref();
+        if current.is_none_or(|(role, item)| *role != site.role || item != site.item) {
+            self.site = Some((site.role, site.item.to_string()));
+            self.seen.clear();
+        }
+    }
+
     /// Compares two field lists; `parent` is where NEW's list belongs (a
     /// table, a function, a field), shown for a field that is gone.
     pub fn fields(
@@ -188,6 +215,7 @@ impl<'a> Walker<'a> {
         (old, new): (&'a [Field], &'a [Field]),
         parent: Span,
     ) {
+        self.enter(site);
         let by_name: HashMap<&str, &'a Field> =
             new.iter().map(|f| (f.name.wire.as_str(), f)).collect();
         for field in old {
@@ -224,6 +252,7 @@ impl<'a> Walker<'a> {
         new: &'a Ty,
         at: At,
     ) {
+        self.enter(site);
         // Types that hold the same values have no change to report
         // (containment remembers named pairs, so this is quick).
         if self.forward.is_subset(old, new) && self.backward.is_subset(new, old) {
@@ -249,10 +278,7 @@ impl<'a> Walker<'a> {
         }
         // `| null` belongs to this place; what is inside may be shared.
         self.nullability(site, path, old_null, new_null, at);
-        if !self
-            .seen
-            .insert((site.role, core_node(old_core), core_node(new_core)))
-        {
+        if !self.seen.insert(structure(old_core, new_core)) {
             return;
         }
         self.depth += 1;
