@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::declare::Declared;
+use super::literals;
 use super::names::{self, member_name};
 use super::unions::PendingUnion;
 use super::Checker;
@@ -442,12 +443,18 @@ impl Checker<'_> {
         } else {
             let mut named: Vec<&str> = self.named.keys().map(String::as_str).collect();
             named.sort_unstable();
+            let quoted = self.was_quoted_in_yaml(ident.span);
+            let unquoted_literal = (!quoted)
+                .then(|| literals::unquoted_literal_help(name, named.iter().copied()))
+                .flatten();
             let builtins = ScalarType::NAMES.iter().map(|(n, _)| *n);
-            did_you_mean(name, builtins.chain(named.iter().copied())).or_else(|| {
-                self.was_quoted_in_yaml(ident.span).then(|| {
-                    format!("to write the string literal \"{name}\", quote it inside the YAML string: '\"{name}\"'")
+            unquoted_literal
+                .or_else(|| did_you_mean(name, builtins.chain(named.iter().copied())))
+                .or_else(|| {
+                    quoted.then(|| {
+                        format!("to write the string literal \"{name}\", quote it inside the YAML string: '\"{name}\"'")
+                    })
                 })
-            })
         };
         self.diagnostics.push(
             Diagnostic::error(Code::UnknownType, ident.span, format!("unknown type `{name}`"))

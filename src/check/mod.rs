@@ -4,8 +4,8 @@
 //! 1. `declare` — every named type and table gets a [`TypeId`] first, so
 //!    forward and recursive references need no special case;
 //! 2. `lower` — type declarations become types; nested objects and unions
-//!    get their generated names; references are resolved (`literals` adds
-//!    help to names that look like unquoted string literals);
+//!    get their generated names; references are resolved (`literals` words the help
+//!    for names that look like unquoted string literals);
 //! 3. `unions` — each union is classified (string enum, tagged, untagged);
 //! 4. `indexes`, `cycles` (boxing, infinite types), `namespaces` (every
 //!    generated name is unique in its language);
@@ -56,7 +56,6 @@ pub fn check(
     };
     let declared = checker.declare(ast);
     checker.lower(ast, &declared);
-    checker.hint_unquoted_literals();
     // Unresolved references became `any`, so these passes can still run
     // and report their own problems in the same run.
     checker.classify_unions();

@@ -100,11 +100,6 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
-    /// The diagnostics so far, for a pass that adds help to another's.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Diagnostic> {
-        self.items.iter_mut()
-    }
-
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
