@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::ir::{Field, FunctionKind, Literal, Origin, Schema, Scope, Ty, TypeBody};
+use crate::ir::{Auth, Field, FunctionKind, Literal, Origin, Schema, Scope, Ty, TypeBody};
 
 /// The model as text, one item per line, docs included.
 pub fn dump(schema: &Schema) -> String {
@@ -148,9 +148,13 @@ fn write_model<W: Write>(out: &mut W, schema: &Schema, docs: bool) {
                 FunctionKind::Mutation => "mutation",
                 FunctionKind::Action => "action",
             };
+            let auth = match function.auth {
+                Auth::Optional => "",
+                Auth::Required => " [auth required]",
+            };
             let _ = writeln!(
                 out,
-                "  {kind} {} (rust {}): {} -> {} (ts {})",
+                "  {kind} {} (rust {}): {} -> {} (ts {}){auth}",
                 function.name.wire,
                 function.name.rust,
                 schema.ty(function.args).rust_name,

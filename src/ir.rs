@@ -265,11 +265,33 @@ impl FunctionKind {
     }
 }
 
+/// Whether a function needs a signed-in caller (`auth:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Auth {
+    /// Anyone may call; the handler sees the identity when a valid token
+    /// came with the call.
+    #[default]
+    Optional,
+    /// Calls without a valid token are refused before the handler runs,
+    /// so the handler always has an identity.
+    Required,
+}
+
+impl Auth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Auth::Optional => "optional",
+            Auth::Required => "required",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Function {
     /// `wire` is the URL segment and `api` key; `rust` the trait method.
     pub name: Name,
     pub kind: FunctionKind,
+    pub auth: Auth,
     pub doc: Option<String>,
     /// The `<Function>Args` object type, scoped to the module in Rust.
     pub args: TypeId,

@@ -64,3 +64,20 @@ fn unknown_keys_are_rejected() {
     );
     assert!(line.contains("/tables/users must"), "{line}");
 }
+
+#[test]
+fn auth_values_other_than_required_and_optional_are_rejected() {
+    let file = repo_root().join("fixtures/invalid/invalid_auth.yaml");
+    let lines = validate(std::slice::from_ref(&file));
+    let [line] = &lines[..] else {
+        panic!("one line expected: {lines:?}")
+    };
+    assert!(
+        line.starts_with(&format!("invalid {}: ", file.display())),
+        "{line}"
+    );
+    assert!(
+        line.contains("/functions/users/me/auth must be equal to one of the allowed values"),
+        "{line}"
+    );
+}

@@ -216,6 +216,7 @@ impl Checker<'_> {
             functions.push(ir::Function {
                 name: member_name(&function.name.name),
                 kind: function.kind,
+                auth: function.auth,
                 doc: function.doc.clone(),
                 args,
                 returns_ts_name: format!("{prefix}{base}Result"),

@@ -63,6 +63,7 @@ codes! {
     IndexDuplicateField => "index_duplicate_field": "An index lists a field twice.",
     IndexSize => "index_size": "An index lists no fields, or more than 16.",
     InvalidFunctionKind => "invalid_function_kind": "`kind` is not `query`, `mutation` or `action`.",
+    InvalidAuth => "invalid_auth": "`auth` is not `required` or `optional`.",
     InfiniteType => "infinite_type": "A recursive type with no finite value.",
     DirectRecursion => "direct_recursion": "A type refers to itself through unions and aliases alone, with no object, array or record in between.",
     AnyInUnion => "any_in_union": "`any` inside a union swallows every other member.",

@@ -7,6 +7,8 @@
 //! | index added, removed or changed | safe | indexes do not constrain documents |
 //! | function removed | clients | OLD clients calling it get `not_found` |
 //! | function kind changed | clients | OLD clients call it with the old kind |
+//! | `auth: optional` → `required` | clients | OLD clients may call it signed out and now get 401 |
+//! | `auth: required` → `optional` | safe | every call that was accepted still is |
 //! | function added | safe | OLD clients do not call it |
 //!
 //! Fields, arguments and results follow the rules of [`super::walk`].
@@ -15,7 +17,7 @@ use std::collections::HashMap;
 
 use super::walk::{object_fields, At, Role, Site, Walker};
 use super::Class;
-use crate::ir::{Function, Index, Schema, Table};
+use crate::ir::{Auth, Function, Index, Schema, Table};
 
 pub(super) fn tables(walker: &mut Walker<'_>) {
     let (old, new) = (walker.old, walker.new);
@@ -161,6 +163,7 @@ fn compare<'a>(walker: &mut Walker<'a>, name: &str, old: &'a Function, new: &'a 
             Some((new.span, format!("now {} {now}", article(now)))),
         );
     }
+    auth(walker, name, old, new);
     let a = object_fields(walker.old, old.args);
     let b = object_fields(walker.new, new.args);
     let args = Site {
@@ -177,6 +180,28 @@ fn compare<'a>(walker: &mut Walker<'a>, name: &str, old: &'a Function, new: &'a 
         new: new.span,
     };
     walker.walk(&result, &mut Vec::new(), &old.returns, &new.returns, at);
+}
+
+fn auth(walker: &mut Walker<'_>, name: &str, old: &Function, new: &Function) {
+    let (was, now) = (old.auth.as_str(), new.auth.as_str());
+    let (class, why) = match (old.auth, new.auth) {
+        (Auth::Optional, Auth::Required) => (
+            Class::Client,
+            "clients built from OLD may call it signed out and now get 401 `unauthenticated`",
+        ),
+        (Auth::Required, Auth::Optional) => (
+            Class::Safe,
+            "every call a server built from OLD accepted is still accepted",
+        ),
+        _ => return,
+    };
+    walker.push(
+        class,
+        format!("function `{name}` changed from `auth: {was}` to `auth: {now}`"),
+        why,
+        Some((old.span, format!("auth: {was}"))),
+        Some((new.span, format!("now auth: {now}"))),
+    );
 }
 
 fn article(kind: &str) -> &'static str {

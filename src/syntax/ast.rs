@@ -1,7 +1,7 @@
 //! The schema as written: names with spans, type declarations, no
 //! resolution yet. Produced by [`super::parse_schema`], read by `check`.
 
-use crate::ir::FunctionKind;
+use crate::ir::{Auth, FunctionKind};
 use crate::source::Span;
 pub use crate::syntax::type_expr::{ExprKind, Ident, LiteralValue, ScalarType, TypeExpr};
 
@@ -78,6 +78,7 @@ pub struct Module {
 pub struct FunctionDecl {
     pub name: Ident,
     pub kind: FunctionKind,
+    pub auth: Auth,
     pub doc: Option<String>,
     pub args: Vec<FieldDecl>,
     pub returns: Option<TypeDecl>,

@@ -4,15 +4,16 @@
 use super::ast::*;
 use super::type_expr;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::ir::FunctionKind;
+use crate::ir::{Auth, FunctionKind};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Entry, Node, NodeKind};
 
 pub(crate) const TOP_KEYS: &[&str] = &["version", "types", "tables", "functions"];
 pub(crate) const TABLE_KEYS: &[&str] = &["doc", "typeName", "fields", "indexes"];
-pub(crate) const FUNCTION_KEYS: &[&str] = &["kind", "doc", "args", "returns"];
+pub(crate) const FUNCTION_KEYS: &[&str] = &["kind", "auth", "doc", "args", "returns"];
 pub(crate) const SETTINGS: &[&str] = &["$doc", "$name", "$type"];
 const KINDS: &[&str] = &["query", "mutation", "action"];
+const AUTH_VALUES: &[&str] = &["required", "optional"];
 
 /// Reads the document root. An empty file or a non-mapping root is an
 /// error; everything else is reported key by key. The tree is consumed:
@@ -469,6 +470,7 @@ impl SchemaParser<'_> {
         let mut function = FunctionDecl {
             name: self.ident(key),
             kind: FunctionKind::Query,
+            auth: Auth::Optional,
             doc: None,
             args: Vec::new(),
             returns: None,
@@ -479,6 +481,7 @@ impl SchemaParser<'_> {
                     kind_seen = true;
                     kind = self.function_kind(value);
                 }
+                Some("auth") => function.auth = self.auth(value),
                 Some("doc") => function.doc = self.text(value, "`doc`"),
                 Some("args") => function.args = self.fields(value, "`args`"),
                 Some("returns") => function.returns = Some(self.type_decl(value)),
@@ -521,6 +524,32 @@ impl SchemaParser<'_> {
                     )),
                 );
                 None
+            }
+        }
+    }
+
+    /// `auth:`; a bad value was reported and reads as the default, so the
+    /// rest of the function is still checked.
+    fn auth(&mut self, node: &Node) -> Auth {
+        match node.as_str() {
+            Some("required") => Auth::Required,
+            Some("optional") => Auth::Optional,
+            other => {
+                let text = other.unwrap_or_default();
+                let message = match other {
+                    Some(_) => format!("`{text}` is not an `auth` setting"),
+                    None => format!("`auth` must be text, not {}", node.kind_name()),
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(Code::InvalidAuth, node.span, message)
+                        .label("unknown auth")
+                        .help_opt(did_you_mean(text, AUTH_VALUES.iter().copied()))
+                        .help_opt(Some(
+                            "`auth` is `required` (callers must be signed in) or `optional` (the default)"
+                                .to_string(),
+                        )),
+                );
+                Auth::Optional
             }
         }
     }
