@@ -117,7 +117,9 @@ mod tests {
             );
         }
         assert_eq!(
-            discovery_url("https://id.example.com/tenant").unwrap().as_str(),
+            discovery_url("https://id.example.com/tenant")
+                .unwrap()
+                .as_str(),
             "https://id.example.com/tenant/.well-known/openid-configuration"
         );
     }

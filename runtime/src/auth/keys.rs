@@ -1,9 +1,7 @@
 //! A provider's signing keys: the RS256 and ES256 keys of a JWKS, ready to
 //! verify with, each bound to the one algorithm it may verify.
 
-use jsonwebtoken::jwk::{
-    AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse,
-};
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Deserialize;
 
@@ -140,20 +138,36 @@ mod tests {
     #[test]
     fn keys_are_bound_to_their_algorithm() {
         let keys = set(json!([rsa("r"), ec("e")]));
-        assert!(matches!(keys.find(Some("r"), Algorithm::RS256), Lookup::Found(k) if k.alg == Algorithm::RS256));
-        assert!(matches!(keys.find(Some("e"), Algorithm::ES256), Lookup::Found(k) if k.alg == Algorithm::ES256));
+        assert!(
+            matches!(keys.find(Some("r"), Algorithm::RS256), Lookup::Found(k) if k.alg == Algorithm::RS256)
+        );
+        assert!(
+            matches!(keys.find(Some("e"), Algorithm::ES256), Lookup::Found(k) if k.alg == Algorithm::ES256)
+        );
         assert!(matches!(
             keys.find(Some("r"), Algorithm::ES256),
             Lookup::WrongAlgorithm(Algorithm::RS256)
         ));
-        assert!(matches!(keys.find(Some("x"), Algorithm::RS256), Lookup::Unknown));
+        assert!(matches!(
+            keys.find(Some("x"), Algorithm::RS256),
+            Lookup::Unknown
+        ));
     }
 
     #[test]
     fn a_token_without_kid_needs_exactly_one_fitting_key() {
-        assert!(matches!(set(json!([rsa("a"), ec("b")])).find(None, Algorithm::RS256), Lookup::Found(_)));
-        assert!(matches!(set(json!([rsa("a"), rsa("b")])).find(None, Algorithm::RS256), Lookup::Ambiguous));
-        assert!(matches!(set(json!([ec("b")])).find(None, Algorithm::RS256), Lookup::Unknown));
+        assert!(matches!(
+            set(json!([rsa("a"), ec("b")])).find(None, Algorithm::RS256),
+            Lookup::Found(_)
+        ));
+        assert!(matches!(
+            set(json!([rsa("a"), rsa("b")])).find(None, Algorithm::RS256),
+            Lookup::Ambiguous
+        ));
+        assert!(matches!(
+            set(json!([ec("b")])).find(None, Algorithm::RS256),
+            Lookup::Unknown
+        ));
     }
 
     #[test]
@@ -174,8 +188,14 @@ mod tests {
             {"kty": "unheard-of"},
         ]));
         assert_eq!(keys.keys.len(), 1);
-        assert!(matches!(keys.find(Some("declared"), Algorithm::RS256), Lookup::Found(_)));
-        assert!(matches!(keys.find(Some("hmac"), Algorithm::RS256), Lookup::Unknown));
+        assert!(matches!(
+            keys.find(Some("declared"), Algorithm::RS256),
+            Lookup::Found(_)
+        ));
+        assert!(matches!(
+            keys.find(Some("hmac"), Algorithm::RS256),
+            Lookup::Unknown
+        ));
     }
 
     #[test]

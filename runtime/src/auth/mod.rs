@@ -125,12 +125,7 @@ impl Auth {
             .providers
             .iter()
             .find(|p| p.issuer == unverified.issuer)
-            .ok_or_else(|| {
-                format!(
-                    "tokens issued by `{}` are not accepted",
-                    unverified.issuer
-                )
-            })?;
+            .ok_or_else(|| format!("tokens issued by `{}` are not accepted", unverified.issuer))?;
         let kid = unverified.kid.as_deref();
         let mut keys = provider.keys.current();
         let mut fetch_error = None;
@@ -164,7 +159,8 @@ impl Auth {
             }
         };
         let claims = provider.rules.check(token, key)?;
-        Identity::from_claims(claims).ok_or_else(|| "the token's subject (sub) is not a string".into())
+        Identity::from_claims(claims)
+            .ok_or_else(|| "the token's subject (sub) is not a string".into())
     }
 }
 

@@ -186,9 +186,15 @@ mod tests {
             ("abc".to_owned(), "not a JWT"),
             ("a.b.c.d".to_owned(), "not a JWT"),
             ("!!.e30.c2ln".to_owned(), "header is not base64url"),
-            (format!("{}.e30.c2ln", b64("[1]")), "header is not the JSON expected"),
+            (
+                format!("{}.e30.c2ln", b64("[1]")),
+                "header is not the JSON expected",
+            ),
             (token(r#"{"alg":"RS256"}"#, "{}"), "no issuer"),
-            (token(r#"{"alg":"RS256"}"#, r#"{"iss":["a"]}"#), "not a string"),
+            (
+                token(r#"{"alg":"RS256"}"#, r#"{"iss":["a"]}"#),
+                "not a string",
+            ),
             (long, "longer than 16 KiB"),
         ] {
             let error = peek(&t).unwrap_err();

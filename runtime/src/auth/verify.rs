@@ -52,9 +52,7 @@ fn refusal(kind: &ErrorKind) -> String {
         ErrorKind::ExpiredSignature => "the token has expired".into(),
         ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".into(),
         ErrorKind::InvalidIssuer => "the token's issuer (iss) is not accepted".into(),
-        ErrorKind::InvalidAudience => {
-            "the token is meant for another audience (aud)".into()
-        }
+        ErrorKind::InvalidAudience => "the token is meant for another audience (aud)".into(),
         ErrorKind::InvalidSubject => "the token's subject (sub) is not accepted".into(),
         ErrorKind::MissingRequiredClaim(claim) => format!("the token has no `{claim}` claim"),
         ErrorKind::InvalidClaimFormat(claim) => {
@@ -63,9 +61,10 @@ fn refusal(kind: &ErrorKind) -> String {
         ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
             "the token's algorithm does not match its key".into()
         }
-        ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) | ErrorKind::InvalidToken => {
-            "the token is malformed".into()
-        }
+        ErrorKind::Base64(_)
+        | ErrorKind::Json(_)
+        | ErrorKind::Utf8(_)
+        | ErrorKind::InvalidToken => "the token is malformed".into(),
         other => format!("the token could not be verified: {other:?}"),
     }
 }

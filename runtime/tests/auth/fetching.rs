@@ -25,9 +25,14 @@ async fn keys_are_fetched_once_and_then_cached() {
     let auth = auth_for(&provider).await;
     assert_eq!(provider.jwks_fetches(), 0, "nothing is fetched at start");
     for _ in 0..20 {
-        auth.verify(&key.sign(&provider.claims(AUDIENCE))).await.unwrap();
+        auth.verify(&key.sign(&provider.claims(AUDIENCE)))
+            .await
+            .unwrap();
     }
-    assert_eq!((provider.discovery_fetches(), provider.jwks_fetches()), (1, 1));
+    assert_eq!(
+        (provider.discovery_fetches(), provider.jwks_fetches()),
+        (1, 1)
+    );
 }
 
 #[tokio::test]
@@ -37,11 +42,16 @@ async fn an_unknown_kid_refetches_and_finds_a_rotated_key() {
     let provider = OidcProvider::start(jwks(&[&old])).await;
     let auth = auth_with_window(&provider).await;
     let token = new.sign(&provider.claims(AUDIENCE));
-    auth.verify(&old.sign(&provider.claims(AUDIENCE))).await.unwrap();
+    auth.verify(&old.sign(&provider.claims(AUDIENCE)))
+        .await
+        .unwrap();
 
     provider.rotate(jwks(&[&new]));
     // Within the window of the first fetch the new key is not looked for.
-    assert_refused(auth.verify(&token).await, "the key `new` is not among the issuer's keys");
+    assert_refused(
+        auth.verify(&token).await,
+        "the key `new` is not among the issuer's keys",
+    );
     assert_eq!(provider.jwks_fetches(), 1);
 
     tokio::time::sleep(WINDOW).await;
@@ -109,7 +119,9 @@ async fn the_default_window_is_a_minute() {
     let key = SigningKey::rsa("real");
     let provider = OidcProvider::start(jwks(&[&key])).await;
     let auth = auth_for(&provider).await;
-    auth.verify(&key.sign(&provider.claims(AUDIENCE))).await.unwrap();
+    auth.verify(&key.sign(&provider.claims(AUDIENCE)))
+        .await
+        .unwrap();
     tokio::time::sleep(WINDOW).await;
     let stranger = key.sign_as("stranger", &provider.claims(AUDIENCE));
     assert_refused(auth.verify(&stranger).await, "not among");
@@ -120,11 +132,17 @@ async fn the_default_window_is_a_minute() {
 async fn a_jwks_url_is_used_without_discovery() {
     let key = SigningKey::ec("k");
     let provider = OidcProvider::start(jwks(&[&key])).await;
-    let config = AuthConfig::new([Provider::new(&provider.issuer, AUDIENCE)
-        .with_jwks(JwksSource::Url(provider.jwks_url()))]);
+    let config =
+        AuthConfig::new([Provider::new(&provider.issuer, AUDIENCE)
+            .with_jwks(JwksSource::Url(provider.jwks_url()))]);
     let auth = Auth::new(config).await.unwrap();
-    auth.verify(&key.sign(&provider.claims(AUDIENCE))).await.unwrap();
-    assert_eq!((provider.discovery_fetches(), provider.jwks_fetches()), (0, 1));
+    auth.verify(&key.sign(&provider.claims(AUDIENCE)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (provider.discovery_fetches(), provider.jwks_fetches()),
+        (0, 1)
+    );
 }
 
 #[tokio::test]
@@ -133,15 +151,24 @@ async fn a_jwks_file_never_contacts_the_issuer() {
     let provider = OidcProvider::start(jwks(&[&key])).await;
     let path = std::env::temp_dir().join(format!("schemabridge-jwks-{}.json", std::process::id()));
     std::fs::write(&path, jwks(&[&key]).to_string()).unwrap();
-    let config = AuthConfig::new([Provider::new(&provider.issuer, AUDIENCE)
-        .with_jwks(JwksSource::File(path.clone()))]);
+    let config = AuthConfig::new([
+        Provider::new(&provider.issuer, AUDIENCE).with_jwks(JwksSource::File(path.clone()))
+    ]);
     let auth = Auth::new(config).await.unwrap();
     std::fs::remove_file(&path).unwrap();
 
-    auth.verify(&key.sign(&provider.claims(AUDIENCE))).await.unwrap();
+    auth.verify(&key.sign(&provider.claims(AUDIENCE)))
+        .await
+        .unwrap();
     let stranger = key.sign_as("stranger", &provider.claims(AUDIENCE));
-    assert_refused(auth.verify(&stranger).await, "the key `stranger` is not among");
-    assert_eq!((provider.discovery_fetches(), provider.jwks_fetches()), (0, 0));
+    assert_refused(
+        auth.verify(&stranger).await,
+        "the key `stranger` is not among",
+    );
+    assert_eq!(
+        (provider.discovery_fetches(), provider.jwks_fetches()),
+        (0, 0)
+    );
 }
 
 #[tokio::test]
@@ -155,7 +182,10 @@ async fn several_providers_are_told_apart_by_issuer() {
     ]);
     let auth = Auth::new(config).await.unwrap();
     let from_a = auth.verify(&a_key.sign(&a.claims(AUDIENCE))).await.unwrap();
-    let from_b = auth.verify(&b_key.sign(&b.claims("other-app"))).await.unwrap();
+    let from_b = auth
+        .verify(&b_key.sign(&b.claims("other-app")))
+        .await
+        .unwrap();
     assert_eq!(from_a.issuer, a.issuer);
     assert_eq!(from_b.issuer, b.issuer);
     assert_ne!(from_a.token_identifier, from_b.token_identifier);
@@ -187,19 +217,30 @@ async fn discovery_must_name_the_issuer_and_a_safe_jwks_uri() {
     let key = SigningKey::rsa("k");
     let provider = OidcProvider::start(jwks(&[&key])).await;
     let config = || {
-        AuthConfig::new([Provider::new(&provider.issuer, AUDIENCE)]).refetch_interval(Duration::ZERO)
+        AuthConfig::new([Provider::new(&provider.issuer, AUDIENCE)])
+            .refetch_interval(Duration::ZERO)
     };
     let token = key.sign(&provider.claims(AUDIENCE));
 
-    provider.serve_discovery(json!({"issuer": "https://other.example.com", "jwks_uri": provider.jwks_url()}));
+    provider.serve_discovery(
+        json!({"issuer": "https://other.example.com", "jwks_uri": provider.jwks_url()}),
+    );
     let auth = Auth::new(config()).await.unwrap();
-    assert_refused(auth.verify(&token).await, "names the issuer `https://other.example.com`");
+    assert_refused(
+        auth.verify(&token).await,
+        "names the issuer `https://other.example.com`",
+    );
 
-    provider.serve_discovery(json!({"issuer": provider.issuer, "jwks_uri": "http://keys.example.com/jwks"}));
+    provider.serve_discovery(
+        json!({"issuer": provider.issuer, "jwks_uri": "http://keys.example.com/jwks"}),
+    );
     assert_refused(auth.verify(&token).await, "must use https://");
 
     provider.serve_discovery(json!({"issuer": provider.issuer}));
-    assert_refused(auth.verify(&token).await, "is not an OpenID discovery document");
+    assert_refused(
+        auth.verify(&token).await,
+        "is not an OpenID discovery document",
+    );
     assert_eq!(provider.jwks_fetches(), 0);
 
     provider.serve_discovery(json!({"issuer": provider.issuer, "jwks_uri": provider.jwks_url()}));
@@ -212,7 +253,8 @@ async fn configurations_that_cannot_work_are_refused_at_start() {
         AuthConfig::new([Provider::new("https://id.example.com", AUDIENCE)
             .with_jwks(JwksSource::File(path.into()))])
     };
-    let empty = std::env::temp_dir().join(format!("schemabridge-empty-{}.json", std::process::id()));
+    let empty =
+        std::env::temp_dir().join(format!("schemabridge-empty-{}.json", std::process::id()));
     std::fs::write(&empty, r#"{"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}"#).unwrap();
     let cases = [
         (
@@ -220,7 +262,10 @@ async fn configurations_that_cannot_work_are_refused_at_start() {
             "must use https://",
         ),
         (file("/nonexistent/jwks.json"), "cannot read the JWKS file"),
-        (file(empty.to_str().unwrap()), "has no RS256 or ES256 signing key"),
+        (
+            file(empty.to_str().unwrap()),
+            "has no RS256 or ES256 signing key",
+        ),
     ];
     for (config, expected) in cases {
         let error = Auth::new(config).await.unwrap_err().to_string();

@@ -43,10 +43,16 @@ async fn a_malformed_header_is_refused_not_ignored() {
         ("Token abc", "must be `Bearer <token>`"),
         ("Bearer not-a-jwt", "not a JWT"),
     ] {
-        assert_refused(auth.authenticate(&with_authorization(value)).await, expected);
+        assert_refused(
+            auth.authenticate(&with_authorization(value)).await,
+            expected,
+        );
     }
     let mut opaque = HeaderMap::new();
-    opaque.insert(AUTHORIZATION, HeaderValue::from_bytes(b"Bearer \xff").unwrap());
+    opaque.insert(
+        AUTHORIZATION,
+        HeaderValue::from_bytes(b"Bearer \xff").unwrap(),
+    );
     assert_refused(auth.authenticate(&opaque).await, "not plain text");
 }
 

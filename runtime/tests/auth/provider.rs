@@ -13,7 +13,7 @@ use schemabridge_runtime::axum::routing::get;
 use schemabridge_runtime::axum::{Json, Router};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A key pair that signs tokens, with its public half as a JWK.
@@ -26,12 +26,24 @@ pub struct SigningKey {
 }
 
 impl SigningKey {
+    /// An RSA key, the same one for every call: generating a 2048-bit key
+    /// takes long enough to slow the suite down.
     pub fn rsa(kid: &str) -> SigningKey {
-        let pair = KeyPair::generate(KeySize::Rsa2048).expect("RSA key generation");
+        static PAIR: OnceLock<KeyPair> = OnceLock::new();
+        Self::from_rsa(kid, PAIR.get_or_init(generate_rsa))
+    }
+
+    /// An RSA key that is not [`SigningKey::rsa`]'s.
+    pub fn other_rsa(kid: &str) -> SigningKey {
+        static PAIR: OnceLock<KeyPair> = OnceLock::new();
+        Self::from_rsa(kid, PAIR.get_or_init(generate_rsa))
+    }
+
+    fn from_rsa(kid: &str, pair: &KeyPair) -> SigningKey {
         let pkcs8 = pair.as_der().expect("PKCS#8 encoding");
         // jsonwebtoken signs RS256 with a PKCS#1 key, the inside of PKCS#8.
         let info = pkcs8::PrivateKeyInfo::try_from(pkcs8.as_ref()).expect("PKCS#8 parses");
-        let public_der = aws_lc_rs::signature::KeyPair::public_key(&pair)
+        let public_der = aws_lc_rs::signature::KeyPair::public_key(pair)
             .as_der()
             .expect("public key DER")
             .as_ref()
@@ -78,6 +90,10 @@ impl SigningKey {
         header.kid = Some(kid.to_owned());
         jsonwebtoken::encode(&header, claims, &self.encoding).expect("signing")
     }
+}
+
+fn generate_rsa() -> KeyPair {
+    KeyPair::generate(KeySize::Rsa2048).expect("RSA key generation")
 }
 
 /// A JWKS document holding `keys`.
