@@ -47,6 +47,13 @@ impl ApiError {
         ApiError::new("not_found", message).with_status(404)
     }
 
+    /// Code `unauthenticated`, status 401: the call carries a token that is
+    /// malformed, invalid, expired or from an issuer this server does not
+    /// accept, or a function that requires a caller was called without one.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        ApiError::new("unauthenticated", message).with_status(401)
+    }
+
     /// Code `internal`, status 500: the server failed, not the caller.
     pub fn internal(message: impl Into<String>) -> Self {
         ApiError::new("internal", message).with_status(500)
@@ -157,6 +164,7 @@ mod tests {
             (ApiError::handler("m"), "handler", 400),
             (ApiError::invalid_args("m", "a.b"), "invalid_args", 400),
             (ApiError::not_found("m"), "not_found", 404),
+            (ApiError::unauthenticated("m"), "unauthenticated", 401),
             (ApiError::internal("m"), "internal", 500),
             (ApiError::handler("m").with_status(409), "handler", 409),
         ];

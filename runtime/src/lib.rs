@@ -13,6 +13,7 @@
 //! - [`QueryCtx`], [`MutationCtx`], [`ActionCtx`]: what a handler knows about
 //!   the call it serves;
 //! - [`Cors`]: lets a browser app on another origin call the router;
+//! - [`auth`]: verifies callers' OpenID Connect tokens into an [`Identity`];
 //! - the `int64` / `bytes` wire encoding and the axum glue, which only
 //!   generated code calls.
 //!
@@ -86,6 +87,7 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 mod cors;
 mod ctx;
 mod error;
@@ -97,6 +99,7 @@ mod id;
 #[path = "private/mod.rs"]
 pub mod __private;
 
+pub use auth::{Auth, AuthConfig, Identity, Provider};
 pub use cors::{Cors, InvalidOrigin};
 pub use ctx::{ActionCtx, MutationCtx, QueryCtx};
 pub use error::ApiError;
