@@ -148,9 +148,12 @@ fn write_model<W: Write>(out: &mut W, schema: &Schema, docs: bool) {
                 FunctionKind::Mutation => "mutation",
                 FunctionKind::Action => "action",
             };
+            // Only internal functions are marked, so that the fingerprints
+            // of schemas without any stay as they were.
+            let internal = if function.internal { "internal " } else { "" };
             let _ = writeln!(
                 out,
-                "  {kind} {} (rust {}): {} -> {} (ts {})",
+                "  {internal}{kind} {} (rust {}): {} -> {} (ts {})",
                 function.name.wire,
                 function.name.rust,
                 schema.ty(function.args).rust_name,

@@ -271,6 +271,9 @@ pub struct Function {
     pub name: Name,
     pub kind: FunctionKind,
     pub doc: Option<String>,
+    /// `internal: true`: not served over the network and not in the
+    /// TypeScript `api`; other functions run it through their context.
+    pub internal: bool,
     /// The `<Function>Args` object type, scoped to the module in Rust.
     pub args: TypeId,
     /// The TypeScript name of the result type (`UsersGetProfileResult`).

@@ -763,6 +763,7 @@ mod random {
                     name: name(g.rng),
                     kind,
                     doc: doc(g.rng),
+                    internal: g.rng.below(4) == 0,
                     args,
                     returns_ts_name: "Result".into(),
                     returns,

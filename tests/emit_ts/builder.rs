@@ -263,6 +263,7 @@ impl Builder {
                 name: name(wire),
                 kind,
                 doc: doc.map(str::to_owned),
+                internal: false,
                 args,
                 returns_ts_name: format!("{prefix}Result"),
                 returns,

@@ -147,6 +147,7 @@ impl Builder {
             name: name(wire),
             kind,
             doc: None,
+            internal: false,
             args: args_ty,
             returns_ts_name: format!(
                 "{}{}Result",

@@ -33,7 +33,8 @@ pub fn router_fn(p: &mut Printer, schema: &Schema) {
         let new_args: [syntax::Part; 2] = [&|p| p.word("state"), &|p| p.word("SCHEMA_FINGERPRINT")];
         syntax::chain(p, runtime::ROUTER_BUILDER_NEW, &new_args, |p| {
             for (id, module) in modules(schema) {
-                for function in &module.functions {
+                // Internal functions are not served over the network.
+                for function in module.functions.iter().filter(|f| !f.internal) {
                     route(p, schema, id, module, function);
                 }
             }
