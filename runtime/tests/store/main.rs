@@ -4,6 +4,7 @@
 
 mod model;
 mod ops;
+mod order;
 
 use schemabridge_runtime::{Schema, Store};
 use std::sync::atomic::{AtomicUsize, Ordering};
