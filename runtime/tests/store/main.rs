@@ -2,6 +2,8 @@
 //! SQLite file and on PostgreSQL (a real server, see
 //! scripts/pg-test-cluster.sh).
 
+mod concurrency;
+mod evolution;
 mod model;
 mod ops;
 mod order;
