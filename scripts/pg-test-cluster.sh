@@ -38,6 +38,10 @@ start)
         echo "export SCHEMABRIDGE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$(cat "$dir/port")/postgres"
         exit 0
     fi
+    # A cluster left behind (a crashed run) is stopped before it is replaced.
+    if [[ -d "$dir/data" ]]; then
+        as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
     rm -rf "$dir"
     mkdir -p "$dir"
     [[ "$(id -u)" == 0 ]] && chown postgres "$dir"

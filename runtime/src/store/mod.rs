@@ -109,9 +109,9 @@ impl Store {
         check_schema(schema)?;
         let backend = match locate(url)? {
             Location::Memory => Backend::Sqlite(Sqlite::open(None).map_err(StoreError::open)?),
-            Location::File(path) => {
-                Backend::Sqlite(Sqlite::open(Some(path)).map_err(StoreError::open)?)
-            }
+            Location::File(path) => Backend::Sqlite(Sqlite::open(Some(path)).map_err(|fault| {
+                StoreError::new(format!("cannot open the database file {path:?}: {fault}"))
+            })?),
             Location::Postgres(url) => Backend::Postgres(Box::new(
                 Postgres::open(url).await.map_err(StoreError::open)?,
             )),

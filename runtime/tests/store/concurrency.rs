@@ -19,6 +19,7 @@ fn user(karma: i64) -> User {
 }
 
 crate::conformance!(
+    a_query_reads_one_snapshot,
     concurrent_increments_are_exact,
     pagination_with_concurrent_inserts,
     range_queries_use_the_index,
@@ -71,6 +72,38 @@ async fn concurrent_increments_are_exact(backend: Backend) {
         store.sequence().await.unwrap(),
         before + (clients * each) as u64
     );
+}
+
+async fn a_query_reads_one_snapshot(backend: Backend) {
+    let store = backend.open(&SCHEMA).await;
+    insert(&store, 1).await;
+    let writer_store = store.clone();
+    let (before, after, committed, writer) = store
+        .query(|ctx: QueryCtx| async move {
+            let users = ctx.db().users();
+            let before = users.scan().collect().await?.len();
+            // A mutation commits while the query is open (on SQLite in
+            // memory it waits for the query's connection instead).
+            let mut writer = tokio::spawn(async move { insert(&writer_store, 2).await });
+            let wait = std::time::Duration::from_millis(300);
+            let committed = tokio::time::timeout(wait, &mut writer).await.is_ok();
+            let after = users.scan().collect().await?.len();
+            Ok::<_, ApiError>((before, after, committed, writer))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        before, after,
+        "the query saw a commit (committed: {committed})"
+    );
+    if !committed {
+        writer.await.unwrap();
+    }
+    let now = store
+        .query(|ctx: QueryCtx| async move { ctx.db().users().scan().collect().await })
+        .await
+        .unwrap();
+    assert_eq!(now.len(), 2);
 }
 
 async fn insert(store: &Store, karma: i64) {

@@ -3,6 +3,7 @@
 //! scripts/pg-test-cluster.sh).
 
 mod concurrency;
+mod durability;
 mod evolution;
 mod model;
 mod ops;

@@ -238,8 +238,9 @@ fn expected(all: &[ItemDoc], range: &Range) -> Vec<String> {
         .collect()
 }
 
-/// The range run through the index, with `collect` and page by page.
-async fn actual(store: &Store, range: &Range) -> (Vec<String>, Vec<String>) {
+/// The range run through the index, with `collect` and page by page,
+/// inserting one of `extras` between pages.
+async fn actual(store: &Store, range: &Range, extras: &[Item]) -> (Vec<String>, Vec<String>) {
     let ids = |docs: Vec<ItemDoc>| {
         docs.into_iter()
             .map(|d| d.id.into_string())
@@ -269,6 +270,7 @@ async fn actual(store: &Store, range: &Range) -> (Vec<String>, Vec<String>) {
     let (all, _, _) = run(None, true).await.unwrap();
     let mut paged = Vec::new();
     let mut cursor = None;
+    let mut extras = extras.iter();
     loop {
         let (page, done, next) = run(cursor, false).await.unwrap();
         assert!(page.len() <= range.page);
@@ -277,6 +279,9 @@ async fn actual(store: &Store, range: &Range) -> (Vec<String>, Vec<String>) {
             break;
         }
         cursor = Some(next);
+        if let Some(extra) = extras.next() {
+            insert_all(store, std::slice::from_ref(extra)).await;
+        }
     }
     (ids(all), paged)
 }
@@ -342,23 +347,41 @@ async fn index_ranges_equal_scan_filter_sort(backend: Backend) {
     let strategy = (
         prop::collection::vec(item(), 0..8),
         prop::collection::vec(range(), 1..4),
+        prop::collection::vec(item(), 0..3),
     );
+    let scan = || async {
+        store
+            .query(|ctx: QueryCtx| async move { ctx.db().items().scan().collect().await })
+            .await
+            .unwrap()
+    };
     tokio::task::block_in_place(|| {
         runner
-            .run(&strategy, |(items, ranges)| {
+            .run(&strategy, |(items, ranges, extras)| {
                 handle.block_on(async {
                     insert_all(&store, &items).await;
-                    let all = store
-                        .query(
-                            |ctx: QueryCtx| async move { ctx.db().items().scan().collect().await },
-                        )
-                        .await
-                        .unwrap();
                     for range in &ranges {
-                        let want = expected(&all, range);
-                        let (collected, paged) = actual(&store, range).await;
+                        let want = expected(&scan().await, range);
+                        let (collected, paged) = actual(&store, range, &extras).await;
                         prop_assert_eq!(&collected, &want, "collect {:?}", range);
-                        prop_assert_eq!(&paged, &want, "paginate {:?}", range);
+                        // Pages under concurrent inserts: every document that
+                        // existed is seen once, and all in index order.
+                        let after = expected(&scan().await, range);
+                        let kept: Vec<&String> =
+                            paged.iter().filter(|id| want.contains(id)).collect();
+                        let wanted: Vec<&String> = want.iter().collect();
+                        prop_assert_eq!(kept, wanted, "paginate {:?}", range);
+                        let positions: Vec<Option<usize>> = paged
+                            .iter()
+                            .map(|id| after.iter().position(|a| a == id))
+                            .collect();
+                        prop_assert!(
+                            positions.iter().all(Option::is_some)
+                                && positions.windows(2).all(|w| w[0] < w[1]),
+                            "pages out of range, order, or repeated {:?}: {:?}",
+                            range,
+                            positions
+                        );
                     }
                     Ok(())
                 })
