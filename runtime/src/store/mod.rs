@@ -43,7 +43,8 @@ struct Inner {
 
 enum Backend {
     Sqlite(Sqlite),
-    Postgres(Postgres),
+    // Boxed: one per store, and it keeps `Backend` small.
+    Postgres(Box<Postgres>),
 }
 
 /// One index as stored: its id in the entry table and its fields.
@@ -108,12 +109,12 @@ impl Store {
         check_schema(schema)?;
         let backend = match locate(url)? {
             Location::Memory => Backend::Sqlite(Sqlite::open(None).map_err(StoreError::open)?),
-            Location::File(path) => {
-                Backend::Sqlite(Sqlite::open(Some(path)).map_err(StoreError::open)?)
-            }
-            Location::Postgres(url) => {
-                Backend::Postgres(Postgres::open(url).await.map_err(StoreError::open)?)
-            }
+            Location::File(path) => Backend::Sqlite(Sqlite::open(Some(path)).map_err(|fault| {
+                StoreError::new(format!("cannot open the database file {path:?}: {fault}"))
+            })?),
+            Location::Postgres(url) => Backend::Postgres(Box::new(
+                Postgres::open(url).await.map_err(StoreError::open)?,
+            )),
         };
         let stored = evolve::run(&backend, schema).await?;
         let mut indexes = HashMap::new();

@@ -102,7 +102,11 @@ impl Postgres {
     }
 
     pub(crate) async fn creation_time(&self, table: &str, now: f64) -> Result<f64, Fault> {
-        let clock = self.clock.lock().await;
+        let mut clock = self.clock.lock().await;
+        // A connection lost with its server (a restart) is replaced once.
+        if clock.is_closed() {
+            *clock = self.pool.get().await.map_err(pool_fault)?;
+        }
         let statement = clock
             .prepare_cached(
                 "UPDATE _sb_tables SET last_creation = \

@@ -64,6 +64,11 @@ impl Transaction {
         &self.store
     }
 
+    #[cfg(test)]
+    pub(crate) fn mark_conflicted(&self) {
+        self.conflicted.store(true, Ordering::SeqCst);
+    }
+
     pub(crate) fn conflicted(&self) -> bool {
         self.conflicted.load(Ordering::SeqCst)
     }

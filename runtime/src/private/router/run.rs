@@ -113,3 +113,40 @@ fn backoff(attempt: u32) -> Duration {
 fn unavailable(fault: Fault) -> ApiError {
     ApiError::internal(format!("the database is unavailable: {fault}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Access;
+    use crate::schema::Schema;
+
+    static EMPTY: Schema = Schema {
+        fingerprint: "test",
+        tables: &[],
+    };
+
+    struct Model;
+
+    impl DataModel for Model {
+        const SCHEMA: &'static Schema = &EMPTY;
+        type Db<'a, A: Access> = crate::Db<'a, A>;
+    }
+
+    #[tokio::test]
+    async fn a_conflicting_mutation_gives_up_with_409() {
+        let store = Store::open("sqlite::memory:", &EMPTY).await.unwrap();
+        let mut attempts = 0;
+        let error = mutation(&store, HeaderMap::new(), |ctx: MutationCtx<Model>| {
+            attempts += 1;
+            // As a backend does when a statement loses a race; the handler
+            // answering Ok must not commit it.
+            ctx.transaction().mark_conflicted();
+            async { Ok(()) }
+        })
+        .await
+        .unwrap_err();
+        assert_eq!((error.code(), error.status()), ("conflict", 409));
+        assert_eq!(attempts, MAX_ATTEMPTS);
+        assert_eq!(store.sequence().await.unwrap(), 0, "nothing committed");
+    }
+}
