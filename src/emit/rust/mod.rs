@@ -10,11 +10,13 @@
 //! would print the output as it is. The model's names are printed as they
 //! are, never adjusted here.
 
+mod construct;
 mod encoding;
 mod fields;
 mod handlers;
 mod idents;
 mod layout;
+mod members;
 mod paths;
 mod print;
 mod router;
@@ -22,6 +24,7 @@ mod runtime;
 mod store;
 mod syntax;
 mod syntax_more;
+mod twins;
 mod types;
 
 use crate::ir::{Schema, Scope, TypeBody};
@@ -39,11 +42,14 @@ pub fn emit(schema: &Schema) -> String {
     let mut file = File::new(&header, capacity(schema));
     file.item(|p| fingerprint(p, schema));
 
+    let members = members::Members::new(schema);
+    let twins = twins::Twins::new(schema);
     let mut module_types = vec![Vec::new(); schema.modules.len()];
-    for def in &schema.types {
+    for (index, def) in schema.types.iter().enumerate() {
+        let id = crate::ir::TypeId(u32::try_from(index).expect("fewer than 2^32 types"));
         match def.scope {
-            Scope::Root => types::type_items(&mut file, schema, def, true),
-            Scope::Module(id) => module_types[id.0 as usize].push(def),
+            Scope::Root => types::type_items(&mut file, schema, &members, id, true),
+            Scope::Module(module) => module_types[module.0 as usize].push(id),
         }
     }
     store::items(&mut file, schema);
@@ -54,8 +60,13 @@ pub fn emit(schema: &Schema) -> String {
         );
         let head = |p: &mut layout::Printer| item_head(p, Some(&doc), true);
         file.module(paths::module_ident(schema, id), head, |items| {
-            for def in &module_types[id.0 as usize] {
-                types::type_items(items, schema, def, false);
+            for &def in &module_types[id.0 as usize] {
+                types::type_items(items, schema, &members, def, false);
+                for &twin in twins.of(def) {
+                    let scope = schema.ty(def).scope;
+                    items.item(|p| twins::from_impl(p, schema, scope, twin, def));
+                    items.item(|p| twins::from_impl(p, schema, scope, def, twin));
+                }
             }
             items.item(|p| handlers::handlers_trait(p, schema, id, module));
             for function in &module.functions {
@@ -77,11 +88,17 @@ fn capacity(schema: &Schema) -> usize {
         TypeBody::Untagged(variants) => variants.len(),
         TypeBody::Alias(_) => 1,
     };
-    let types = schema.types.iter().map(|def| 512 + 192 * members(def));
+    // An object's `new` (and `tagged::Member` impl, and `From` twins)
+    // repeat each field about twice more; a table's `from_parts` and
+    // `From` twice more again.
+    let types = schema.types.iter().map(|def| match &def.body {
+        TypeBody::Object(_) => 2048 + 512 * members(def),
+        _ => 512 + 192 * members(def),
+    });
     let documents = schema
         .tables
         .iter()
-        .map(|table| 1024 + 192 * members(schema.ty(table.fields)));
+        .map(|table| 2048 + 448 * members(schema.ty(table.fields)));
     let functions = schema
         .modules
         .iter()

@@ -79,17 +79,10 @@ impl users::Handlers for App {
             )
             .with_status(409));
         }
-        let user = User {
-            clerk_id: args.clerk_id,
-            email: args.email,
-            birth_details: args.birth_details.map(|b| UserBirthDetails {
-                date: b.date,
-                time: b.time,
-                location: b.location,
-            }),
-            preferences: None,
-            karma: 0,
-        };
+        // `new` and `From` rather than struct literals: this keeps
+        // compiling when the schema gains optional fields.
+        let mut user = User::new(args.clerk_id, args.email, 0);
+        user.birth_details = args.birth_details.map(UserBirthDetails::from);
         users.insert(user).await
     }
 
@@ -167,21 +160,9 @@ impl readings::Handlers for App {
             )
         })?;
         let placements = vec![
-            Placement {
-                body: PlacementBody::Sun,
-                sign: "Leo".to_owned(),
-                degree: 12.5,
-            },
-            Placement {
-                body: PlacementBody::Moon,
-                sign: "Pisces ♓".to_owned(),
-                degree: 0.1 + 0.2,
-            },
-            Placement {
-                body: PlacementBody::Mars,
-                sign: "Aries".to_owned(),
-                degree: -1e-300,
-            },
+            Placement::new(PlacementBody::Sun, "Leo".to_owned(), 12.5),
+            Placement::new(PlacementBody::Moon, "Pisces ♓".to_owned(), 0.1 + 0.2),
+            Placement::new(PlacementBody::Mars, "Aries".to_owned(), -1e-300),
         ];
         // Null until the user has preferences: `float64 | null` both ways.
         let score = user.preferences.as_ref().map(|_| 1.0 / 3.0);
@@ -210,13 +191,13 @@ impl readings::Handlers for App {
         ctx: MutationCtx,
         args: readings::SaveArgs,
     ) -> Result<Id<Reading>, ApiError> {
-        let reading = Reading {
-            user_id: args.user_id,
-            placements: args.placements,
-            summary: args.summary,
-            score: args.score,
-            tags: args.tags,
-        };
+        let reading = Reading::new(
+            args.user_id,
+            args.placements,
+            args.summary,
+            args.score,
+            args.tags,
+        );
         ctx.db().readings().insert(reading).await
     }
 }
@@ -248,22 +229,23 @@ impl notes::Handlers for App {
                 args.reading_id
             )));
         }
-        let note = Note {
-            reading_id: args.reading_id,
-            author_id: args.author_id,
-            body: args.body,
-            mood: args.mood.map(|mood| match mood {
-                notes::AddArgsMood::Calm => NoteMood::Calm,
-                notes::AddArgsMood::Curious => NoteMood::Curious,
-                notes::AddArgsMood::Worried => NoteMood::Worried,
-            }),
-            attachments: args.attachments,
-            pinned_at: args.pinned_at,
-            extra: match args.extra {
-                notes::AddArgsExtra::String(text) => NoteExtra::String(text),
-                notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
-            },
+        let extra = match args.extra {
+            notes::AddArgsExtra::String(text) => NoteExtra::String(text),
+            notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
         };
+        let mut note = Note::new(
+            args.reading_id,
+            args.author_id,
+            args.body,
+            args.attachments,
+            extra,
+        );
+        note.mood = args.mood.map(|mood| match mood {
+            notes::AddArgsMood::Calm => NoteMood::Calm,
+            notes::AddArgsMood::Curious => NoteMood::Curious,
+            notes::AddArgsMood::Worried => NoteMood::Worried,
+        });
+        note.pinned_at = args.pinned_at;
         db.notes().insert(note).await
     }
 
