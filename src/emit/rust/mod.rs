@@ -95,15 +95,16 @@ fn capacity(schema: &Schema) -> usize {
         TypeBody::Object(_) => 2048 + 512 * members(def),
         _ => 512 + 192 * members(def),
     });
-    let documents = schema
-        .tables
-        .iter()
-        .map(|table| 2048 + 448 * members(schema.ty(table.fields)));
+    // Storage: per table a patch struct, `TableRow` impl, handle and one
+    // method per index; per function a `FunctionRef`.
+    let documents = schema.tables.iter().map(|table| {
+        6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len()
+    });
     let functions = schema
         .modules
         .iter()
-        .map(|m| 1024 + 1024 * m.functions.len());
-    4096 + types.chain(documents).chain(functions).sum::<usize>()
+        .map(|m| 1024 + 1536 * m.functions.len());
+    8192 + types.chain(documents).chain(functions).sum::<usize>()
 }
 
 /// The schema's fingerprint, which the router reports so that a client
