@@ -54,6 +54,12 @@ impl ApiError {
         ApiError::new("unauthenticated", message).with_status(401)
     }
 
+    /// Code `conflict`, status 409: a mutation kept conflicting with
+    /// concurrent ones and was given up after bounded retries.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError::new("conflict", message).with_status(409)
+    }
+
     /// Code `internal`, status 500: the server failed, not the caller.
     pub fn internal(message: impl Into<String>) -> Self {
         ApiError::new("internal", message).with_status(500)
@@ -166,6 +172,7 @@ mod tests {
             (ApiError::not_found("m"), "not_found", 404),
             (ApiError::unauthenticated("m"), "unauthenticated", 401),
             (ApiError::internal("m"), "internal", 500),
+            (ApiError::conflict("m"), "conflict", 409),
             (ApiError::handler("m").with_status(409), "handler", 409),
         ];
         for (error, code, status) in cases {

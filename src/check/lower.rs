@@ -218,6 +218,7 @@ impl Checker<'_> {
                 kind: function.kind,
                 auth: function.auth,
                 doc: function.doc.clone(),
+                internal: function.internal,
                 args,
                 returns_ts_name: format!("{prefix}{base}Result"),
                 returns,

@@ -80,6 +80,9 @@ pub struct FunctionDecl {
     pub kind: FunctionKind,
     pub auth: Auth,
     pub doc: Option<String>,
+    /// `internal: true`: not served over the network, only run by other
+    /// functions.
+    pub internal: bool,
     pub args: Vec<FieldDecl>,
     pub returns: Option<TypeDecl>,
 }

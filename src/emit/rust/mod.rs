@@ -21,11 +21,19 @@ mod paths;
 mod print;
 mod router;
 mod runtime;
+mod store;
 mod syntax;
+mod syntax_more;
 mod twins;
 mod types;
 
 use crate::ir::{Schema, Scope, TypeBody};
+
+/// Names the generated Rust declares at the top of the file besides the
+/// schema's own types (and the per-table names the checker claims), so a
+/// schema type may not take them.
+pub const RESERVED_RUST_NAMES: &[&str] =
+    &["DataModel", "Db", "QueryCtx", "MutationCtx", "ActionCtx"];
 use print::{item_head, File, Items};
 
 /// The whole generated Rust file for `schema`.
@@ -44,6 +52,7 @@ pub fn emit(schema: &Schema) -> String {
             Scope::Module(module) => module_types[module.0 as usize].push(id),
         }
     }
+    store::items(&mut file, schema);
     for (id, module) in paths::modules(schema) {
         let doc = format!(
             "The `{}` functions: their argument types and the trait that serves them.",
@@ -60,6 +69,9 @@ pub fn emit(schema: &Schema) -> String {
                 }
             }
             items.item(|p| handlers::handlers_trait(p, schema, id, module));
+            for function in &module.functions {
+                items.item(|p| store::function_ref(p, schema, id, module, function));
+            }
         });
     }
     file.item(|p| router::router_fn(p, schema));
@@ -83,15 +95,16 @@ fn capacity(schema: &Schema) -> usize {
         TypeBody::Object(_) => 2048 + 512 * members(def),
         _ => 512 + 192 * members(def),
     });
-    let documents = schema
-        .tables
-        .iter()
-        .map(|table| 2048 + 448 * members(schema.ty(table.fields)));
+    // Storage: per table a patch struct, `TableRow` impl, handle and one
+    // method per index; per function a `FunctionRef`.
+    let documents = schema.tables.iter().map(|table| {
+        6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len()
+    });
     let functions = schema
         .modules
         .iter()
-        .map(|m| 1024 + 1024 * m.functions.len());
-    4096 + types.chain(documents).chain(functions).sum::<usize>()
+        .map(|m| 1024 + 1536 * m.functions.len());
+    8192 + types.chain(documents).chain(functions).sum::<usize>()
 }
 
 /// The schema's fingerprint, which the router reports so that a client
