@@ -101,6 +101,25 @@ export class SchemaBridgeError extends Error {
 /** A JSON value as it travels on the wire. */
 export type WireValue = null | boolean | number | string | WireValue[] | { [key: string]: WireValue };
 
+/**
+ * What `setAuth` calls for the caller's token: an OpenID Connect JWT, or
+ * `null` when no one is signed in. `forceRefresh` asks for a new token
+ * rather than a cached one (the cached one expires or was refused).
+ * Clerk's `getToken` and Convex's `fetchToken` fit as they are.
+ */
+export type AuthTokenFetcher = (options: { forceRefresh: boolean }) => Promise<string | null | undefined>;
+
+/** A token is replaced this long before its `exp`, so that it does not expire in flight. */
+const REFRESH_MARGIN_MS = 30_000;
+
+interface AuthState {
+  readonly fetchToken: AuthTokenFetcher;
+  /** The last token and when to replace it (ms since the epoch; Infinity without `exp`). */
+  cached?: { token: string; refreshAt: number } | undefined;
+  /** A fetch in progress, shared by the calls that wait for it. */
+  pending?: Promise<string | null> | undefined;
+}
+
 const SCHEMA_HEADER = "x-schemabridge-schema";
 const MISMATCH_HEADER = "x-schemabridge-schema-mismatch";
 
@@ -113,6 +132,7 @@ export class SchemaBridgeClient {
   readonly #baseUrl: string;
   readonly #options: SchemaBridgeClientOptions;
   #mismatchReported = false;
+  #auth: AuthState | undefined;
 
   /**
    * @param baseUrl The server's origin and any path prefix, such as
@@ -122,6 +142,22 @@ export class SchemaBridgeClient {
     // A trailing slash would make `//api/…`, which servers need not route.
     this.#baseUrl = baseUrl.replace(/\/+$/, "");
     this.#options = options;
+  }
+
+  /**
+   * Signs calls in: each call sends `Authorization: Bearer <token>` with a
+   * token from `fetchToken` (none while it returns `null`). The token is
+   * reused until shortly before its `exp`, then fetched again with
+   * `forceRefresh: true`; a call answered 401 fetches a fresh token once
+   * and is sent once more.
+   */
+  setAuth(fetchToken: AuthTokenFetcher): void {
+    this.#auth = { fetchToken };
+  }
+
+  /** Signs out: calls are sent without a token from now on. */
+  clearAuth(): void {
+    this.#auth = undefined;
   }
 
   // `NoInfer` makes the reference alone decide `Args`, so an argument
@@ -151,29 +187,67 @@ export class SchemaBridgeClient {
   async #call<Result>(ref: FunctionReference<FunctionKind, unknown, Result>, args: unknown): Promise<Result> {
     const body = JSON.stringify(encodeValue(args ?? {}));
     const url = `${this.#baseUrl}/api/${ref.path}`;
-    const init = { method: "POST", headers: this.#headers(ref.schema), body };
-    const response = await network(url, () => {
+    const auth = this.#auth;
+    let response = await this.#send(url, ref.schema, body, auth && (await this.#token(auth, false)));
+    if (response.status === 401 && auth !== undefined && auth === this.#auth) {
+      // The token was refused (revoked, expired early, keys rotated) or the
+      // function needs one: ask for a fresh one, once.
+      const token = await this.#token(auth, true);
+      if (token !== null) response = await this.#send(url, ref.schema, body, token);
+    }
+    this.#checkSchema(ref.schema, response.headers);
+    const text = await network(url, () => response.text());
+    return readResponse(url, response.status, text) as Result;
+  }
+
+  #send(
+    url: string,
+    schema: string,
+    body: string,
+    token: string | null | undefined,
+  ): Promise<Awaited<ReturnType<typeof fetch>>> {
+    const init = { method: "POST", headers: this.#headers(schema, token ?? null), body };
+    return network(url, () => {
       // Called from a local so that `this` is not the options object: the
       // browser's `fetch` throws "Illegal invocation" when called as a
       // method of anything but the global object.
       const send = this.#options.fetch ?? fetch;
       return send(url, init);
     });
-    this.#checkSchema(ref.schema, response.headers);
-    const text = await network(url, () => response.text());
-    return readResponse(url, response.status, text) as Result;
   }
 
-  #headers(schema: string): Record<string, string> {
+  /** The token to send: the cached one while it is fresh, else a fetched one. */
+  #token(auth: AuthState, forceRefresh: boolean): Promise<string | null> {
+    const cached = auth.cached;
+    if (!forceRefresh && cached !== undefined && Date.now() < cached.refreshAt) {
+      return Promise.resolve(cached.token);
+    }
+    // Parallel calls share one fetch; a forced refresh waits for none.
+    if (!forceRefresh && auth.pending !== undefined) return auth.pending;
+    // A cached token that went stale is replaced by a new one, not reissued.
+    const force = forceRefresh || cached !== undefined;
+    const pending = fetchAuthToken(auth.fetchToken, force).then((token) => {
+      if (auth.pending === pending) auth.pending = undefined;
+      // Not cached when `null`: whoever signs in later is seen on the next call.
+      auth.cached = token === null ? undefined : { token, refreshAt: refreshTime(token) };
+      return token;
+    });
+    auth.pending = pending;
+    return pending;
+  }
+
+  #headers(schema: string, token: string | null): Record<string, string> {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(this.#options.headers ?? {})) {
       // Header names are case-insensitive: a user's `Content-Type` would be
       // joined with ours into one broken value rather than replaced.
       const lower = name.toLowerCase();
+      if (lower === "authorization" && token !== null) continue;
       if (lower !== "content-type" && lower !== SCHEMA_HEADER) headers[name] = value;
     }
     headers["content-type"] = "application/json";
     headers[SCHEMA_HEADER] = schema;
+    if (token !== null) headers["authorization"] = `Bearer ${token}`;
     return headers;
   }
 
@@ -194,6 +268,38 @@ export class SchemaBridgeClient {
       );
     }
   }
+}
+
+/** Calls the user's `fetchToken`; a failure there is the call's `unauthenticated` error. */
+async function fetchAuthToken(fetchToken: AuthTokenFetcher, forceRefresh: boolean): Promise<string | null> {
+  try {
+    const token = await fetchToken({ forceRefresh });
+    return typeof token === "string" && token !== "" ? token : null;
+  } catch (cause) {
+    throw new SchemaBridgeError({
+      code: "unauthenticated",
+      message: `fetching the auth token failed: ${describe(cause)}`,
+      status: 0,
+      cause,
+    });
+  }
+}
+
+/**
+ * When to replace `token`: `REFRESH_MARGIN_MS` before the `exp` of its
+ * payload (a token that lives shorter is fetched anew for every call);
+ * never, until a 401, when the payload cannot be read or has no `exp`.
+ */
+function refreshTime(token: string): number {
+  const payload = token.split(".")[1];
+  if (payload === undefined) return Infinity;
+  const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
+  const bytes = decodeBase64(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+  if (bytes === undefined) return Infinity;
+  const claims = parseJson(new TextDecoder().decode(bytes));
+  const exp = isObject(claims) ? claims["exp"] : undefined;
+  if (typeof exp !== "number" || !Number.isFinite(exp)) return Infinity;
+  return exp * 1000 - REFRESH_MARGIN_MS;
 }
 
 /** Runs one step of a call, turning any failure into a `network` error. */

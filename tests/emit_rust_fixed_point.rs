@@ -27,7 +27,7 @@ use builder::*;
 use schemabridge::emit::rust::emit;
 
 mod support;
-use schemabridge::ir::{FunctionKind, Schema, Scope, Ty};
+use schemabridge::ir::{Auth, FunctionKind, Schema, Scope, Ty};
 
 /// Asserts that `rust`, generated from a model called `name`, is a fixed
 /// point of prettyplease; returns whether that was checked for the whole
@@ -797,6 +797,7 @@ mod random {
                     kind,
                     doc: doc(g.rng),
                     internal: g.rng.below(4) == 0,
+                    auth: [Auth::Optional, Auth::Required][g.rng.below(2)],
                     args,
                     returns_ts_name: "Result".into(),
                     returns,

@@ -4,46 +4,134 @@
 //! serializable transaction, an action has no database but runs queries
 //! and mutations by reference. The router creates contexts; generated code
 //! names them through aliases (`pub type QueryCtx = …::QueryCtx<DataModel>`).
+//!
+//! The second type parameter says who may call: [`Anyone`] (`auth:
+//! optional`, the default) or [`SignedIn`] (`auth: required`). It decides
+//! what `identity()` returns, so a handler of a required function holds an
+//! `&Identity` without unwrapping, and the router refuses a call without one
+//! before the context exists.
 
 use crate::__private::wire::{Encoded, Wire};
 use crate::db::Db;
 use crate::model::{DataModel, Read, Write};
 use crate::store::Transaction;
-use crate::ApiError;
+use crate::{ApiError, Identity};
 use axum::http::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+/// Who may call a function: [`Anyone`] or [`SignedIn`].
+pub trait Callers: sealed::Sealed + Send + Sync + 'static {
+    /// What the context holds of the caller's identity.
+    #[doc(hidden)]
+    type Held: Clone + Send + Sync + 'static;
+
+    /// The identity a call may proceed with, or the 401 that refuses it.
+    #[doc(hidden)]
+    fn admit(identity: Option<Arc<Identity>>) -> Result<Self::Held, ApiError>;
+
+    /// The identity to pass on to the functions an action runs.
+    #[doc(hidden)]
+    fn pass_on(held: &Self::Held) -> Option<Arc<Identity>>;
+}
+
+/// Any caller, signed in or not (`auth: optional`): `identity()` is an
+/// `Option<&Identity>`.
+pub struct Anyone;
+
+/// Signed-in callers only (`auth: required`): `identity()` is an
+/// `&Identity`. Calls without a valid token never reach the handler.
+pub struct SignedIn;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Anyone {}
+    impl Sealed for super::SignedIn {}
+}
+
+impl Callers for Anyone {
+    type Held = Option<Arc<Identity>>;
+
+    fn admit(identity: Option<Arc<Identity>>) -> Result<Self::Held, ApiError> {
+        Ok(identity)
+    }
+
+    fn pass_on(held: &Self::Held) -> Option<Arc<Identity>> {
+        held.clone()
+    }
+}
+
+impl Callers for SignedIn {
+    type Held = Arc<Identity>;
+
+    fn admit(identity: Option<Arc<Identity>>) -> Result<Self::Held, ApiError> {
+        identity.ok_or_else(|| {
+            ApiError::unauthenticated(
+                "this function requires a signed-in caller: send `Authorization: Bearer <token>`",
+            )
+        })
+    }
+
+    fn pass_on(held: &Self::Held) -> Option<Arc<Identity>> {
+        Some(held.clone())
+    }
+}
+
 /// Handed to a `query` handler: reads of one consistent snapshot.
-pub struct QueryCtx<M> {
+pub struct QueryCtx<M, C: Callers = Anyone> {
     tx: Arc<Transaction>,
     headers: HeaderMap,
+    identity: C::Held,
     model: PhantomData<fn() -> M>,
 }
 
 /// Handed to a `mutation` handler: reads and writes in one serializable
 /// transaction, committed when the handler returns `Ok`.
-pub struct MutationCtx<M> {
+pub struct MutationCtx<M, C: Callers = Anyone> {
     tx: Arc<Transaction>,
     headers: HeaderMap,
+    identity: C::Held,
     model: PhantomData<fn() -> M>,
 }
 
 /// Handed to an `action` handler: no database, but queries and mutations
-/// run by reference, each in its own transaction.
-pub struct ActionCtx<M> {
+/// run by reference, each in its own transaction, as the same caller.
+pub struct ActionCtx<M, C: Callers = Anyone> {
     functions: Arc<crate::__private::Functions>,
     headers: HeaderMap,
+    identity: C::Held,
     model: PhantomData<fn() -> M>,
 }
 
-impl<M: DataModel> QueryCtx<M> {
-    pub(crate) fn new(tx: Arc<Transaction>, headers: HeaderMap) -> Self {
+/// `identity()` of each context, typed by who may call.
+macro_rules! identity {
+    ($($ctx:ident),*) => {$(
+        impl<M> $ctx<M, Anyone> {
+            /// The caller, when the call came with a valid token.
+            pub fn identity(&self) -> Option<&Identity> {
+                self.identity.as_deref()
+            }
+        }
+
+        impl<M> $ctx<M, SignedIn> {
+            /// The caller: the router let no call without one through.
+            pub fn identity(&self) -> &Identity {
+                &self.identity
+            }
+        }
+    )*};
+}
+
+identity!(QueryCtx, MutationCtx, ActionCtx);
+
+impl<M: DataModel, C: Callers> QueryCtx<M, C> {
+    pub(crate) fn new(tx: Arc<Transaction>, headers: HeaderMap, identity: C::Held) -> Self {
         QueryCtx {
             tx,
             headers,
+            identity,
             model: PhantomData,
         }
     }
@@ -59,11 +147,12 @@ impl<M: DataModel> QueryCtx<M> {
     }
 }
 
-impl<M: DataModel> MutationCtx<M> {
-    pub(crate) fn new(tx: Arc<Transaction>, headers: HeaderMap) -> Self {
+impl<M: DataModel, C: Callers> MutationCtx<M, C> {
+    pub(crate) fn new(tx: Arc<Transaction>, headers: HeaderMap, identity: C::Held) -> Self {
         MutationCtx {
             tx,
             headers,
+            identity,
             model: PhantomData,
         }
     }
@@ -84,11 +173,16 @@ impl<M: DataModel> MutationCtx<M> {
     }
 }
 
-impl<M: DataModel> ActionCtx<M> {
-    pub(crate) fn new(functions: Arc<crate::__private::Functions>, headers: HeaderMap) -> Self {
+impl<M: DataModel, C: Callers> ActionCtx<M, C> {
+    pub(crate) fn new(
+        functions: Arc<crate::__private::Functions>,
+        headers: HeaderMap,
+        identity: C::Held,
+    ) -> Self {
         ActionCtx {
             functions,
             headers,
+            identity,
             model: PhantomData,
         }
     }
@@ -142,7 +236,10 @@ impl<M: DataModel> ActionCtx<M> {
                 function.module,
                 function.function,
                 function.kind_name,
-                self.headers.clone(),
+                crate::__private::Call {
+                    headers: self.headers.clone(),
+                    identity: C::pass_on(&self.identity),
+                },
                 args.into(),
             )
             .await?;

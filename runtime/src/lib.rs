@@ -150,6 +150,7 @@ mod db;
 mod error;
 mod id;
 mod model;
+mod options;
 mod schema;
 mod store;
 
@@ -161,7 +162,10 @@ pub mod __private;
 
 pub use auth::{Auth, AuthConfig, Identity, Provider};
 pub use cors::{Cors, InvalidOrigin};
-pub use ctx::{ActionCtx, ActionKind, FunctionRef, MutationCtx, MutationKind, QueryCtx, QueryKind};
+pub use ctx::{
+    ActionCtx, ActionKind, Anyone, Callers, FunctionRef, MutationCtx, MutationKind, QueryCtx,
+    QueryKind, SignedIn,
+};
 pub use db::range::{
     key_part as key, IndexRange, KeyList, KeyPart, KeyRange, Lower, RangeOn, Upper,
 };
@@ -169,6 +173,7 @@ pub use db::{Db, Order, Page, Query, Table};
 pub use error::ApiError;
 pub use id::Id;
 pub use model::{Access, DataModel, Patch, Read, TableRow, Update, Write};
+pub use options::RouterOptions;
 pub use schema::{IndexSchema, Invalid, Schema, TableSchema};
 pub use store::{Store, StoreError};
 

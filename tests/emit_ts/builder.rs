@@ -3,8 +3,8 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use schemabridge::ir::{
-    Alias, EnumVariant, Field, Function, FunctionKind, Literal, Module, ModuleId, Name, Object,
-    Origin, Schema, Scope, Table, TableId, Ty, TypeBody, TypeDef, TypeId, UntaggedVariant,
+    Alias, Auth, EnumVariant, Field, Function, FunctionKind, Literal, Module, ModuleId, Name,
+    Object, Origin, Schema, Scope, Table, TableId, Ty, TypeBody, TypeDef, TypeId, UntaggedVariant,
 };
 use schemabridge::source::Span;
 
@@ -269,6 +269,7 @@ impl Builder {
                 kind,
                 doc: doc.map(str::to_owned),
                 internal: false,
+                auth: Auth::Optional,
                 args,
                 returns_ts_name: format!("{prefix}Result"),
                 returns,

@@ -11,7 +11,8 @@ use schemabridge_runtime::axum::Router;
 use schemabridge_runtime::{ApiError, Id, Store, Update};
 
 use crate::case_modules::{
-    stats, users, ActionCtx, MutationCtx, QueryCtx, User, UserDoc, UserPatch,
+    stats, users, ActionCtx, MutationCtx, QueryCtx, SignedInMutationCtx, SignedInQueryCtx, User,
+    UserDoc, UserPatch,
 };
 
 #[derive(Clone)]
@@ -60,7 +61,20 @@ impl users::Handlers for App {
         Ok(karma)
     }
 
-    async fn ping(&self, _ctx: QueryCtx, _args: users::PingArgs) -> Result<(), ApiError> {
+    async fn ping(&self, ctx: QueryCtx, _args: users::PingArgs) -> Result<(), ApiError> {
+        // `auth: optional`: maybe a caller.
+        let _subject: Option<&str> = ctx.identity().map(|caller| caller.subject.as_str());
+        Ok(())
+    }
+
+    async fn me(&self, ctx: SignedInQueryCtx, _args: users::MeArgs) -> Result<Option<UserDoc>, ApiError> {
+        // `auth: required`: the identity is there, no unwrapping.
+        let subject = &ctx.identity().subject;
+        ctx.db().users().by_clerk_id(|q| q.eq(subject)).first().await
+    }
+
+    async fn rename(&self, ctx: SignedInMutationCtx, _args: users::RenameArgs) -> Result<(), ApiError> {
+        let _issuer: &str = &ctx.identity().issuer;
         Ok(())
     }
 }

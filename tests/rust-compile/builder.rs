@@ -167,6 +167,7 @@ impl Builder {
             kind,
             doc: None,
             internal: false,
+            auth: Auth::Optional,
             args: args_ty,
             returns_ts_name: format!(
                 "{}{}Result",

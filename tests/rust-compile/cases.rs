@@ -2,7 +2,7 @@
 //! emitter reads. Each is snapshot-tested and compiled (`emit_rust_compile`).
 
 use crate::builder::*;
-use schemabridge::ir::{FunctionKind, Literal, Schema, Scope, Ty};
+use schemabridge::ir::{Auth, FunctionKind, Literal, Schema, Scope, Ty};
 
 /// Every case, by name. The name is the snapshot's and the compile-test
 /// module's.
@@ -348,6 +348,16 @@ pub fn modules() -> Schema {
     )
     .doc = Some("Adds to a user's karma and returns the new total.".to_owned());
     b.function(m, "ping", FunctionKind::Query, vec![], Ty::Null);
+    b.function(
+        m,
+        "me",
+        FunctionKind::Query,
+        vec![],
+        nullable(Ty::Doc(users)),
+    )
+    .auth = Auth::Required;
+    b.function(m, "rename", FunctionKind::Mutation, vec![], Ty::Null)
+        .auth = Auth::Required;
 
     let m = b.module("stats");
     b.function(

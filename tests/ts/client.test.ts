@@ -364,3 +364,98 @@ describe("SchemaBridgeClient", () => {
     mock.restoreAll();
   });
 });
+
+/** An unsigned JWT-shaped token whose payload says `exp` (seconds), as the client reads it. */
+function tokenExpiringAt(name: string, exp: number): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "RS256" })}.${part({ sub: name, exp })}.sig`;
+}
+
+const ok = { status: 200, body: '{"value":null}' };
+const unauthenticated = { status: 401, body: '{"error":{"code":"unauthenticated","message":"no"}}' };
+
+describe("SchemaBridgeClient auth", () => {
+  it("sends the fetched token as a bearer token, reusing it until near its exp, and none after clearAuth", async () => {
+    const { fetch, requests } = fakeFetch(ok, ok, ok);
+    const client = new SchemaBridgeClient("http://h", { fetch, headers: { authorization: "Bearer stale" } });
+    const token = tokenExpiringAt("alice", Date.now() / 1000 + 3600);
+    const asked: boolean[] = [];
+    client.setAuth(async ({ forceRefresh }) => {
+      asked.push(forceRefresh);
+      return token;
+    });
+    await client.mutation(bump);
+    await client.mutation(bump);
+    client.clearAuth();
+    await client.mutation(bump);
+    assert.deepEqual(asked, [false]);
+    assert.deepEqual(
+      requests.map((r) => r.headers["authorization"]),
+      [`Bearer ${token}`, `Bearer ${token}`, "Bearer stale"],
+    );
+  });
+
+  it("fetches a forced fresh token when the cached one is about to expire", async () => {
+    const { fetch, requests } = fakeFetch(ok, ok);
+    const client = new SchemaBridgeClient("http://h", { fetch });
+    const soon = tokenExpiringAt("alice", Date.now() / 1000 + 5);
+    const later = tokenExpiringAt("alice", Date.now() / 1000 + 3600);
+    const asked: boolean[] = [];
+    client.setAuth(async ({ forceRefresh }) => {
+      asked.push(forceRefresh);
+      return asked.length === 1 ? soon : later;
+    });
+    await client.mutation(bump);
+    await client.mutation(bump);
+    assert.deepEqual(asked, [false, true]);
+    assert.deepEqual(
+      requests.map((r) => r.headers["authorization"]),
+      [`Bearer ${soon}`, `Bearer ${later}`],
+    );
+  });
+
+  it("after a 401 fetches a fresh token and retries once, then reports the 401", async () => {
+    const { fetch, requests } = fakeFetch(unauthenticated, ok, unauthenticated, unauthenticated);
+    const client = new SchemaBridgeClient("http://h", { fetch });
+    let issued = 0;
+    const asked: boolean[] = [];
+    client.setAuth(async ({ forceRefresh }) => {
+      asked.push(forceRefresh);
+      issued += 1;
+      return tokenExpiringAt(`t${issued}`, Date.now() / 1000 + 3600);
+    });
+    assert.equal(await client.mutation(bump), null);
+    await assertFails(() => client.mutation(bump), { code: "unauthenticated", status: 401 });
+    // One retry per call, each with a forced refresh: no loop.
+    assert.deepEqual(asked, [false, true, true]);
+    assert.equal(requests.length, 4);
+    const sent = requests.map((r) => r.headers["authorization"]);
+    assert.equal(new Set(sent.slice(0, 2)).size, 2, "the retry carries the fresh token");
+  });
+
+  it("sends no token while fetchToken returns null, and asks again on the next call", async () => {
+    const { fetch, requests } = fakeFetch(unauthenticated, ok);
+    const client = new SchemaBridgeClient("http://h", { fetch });
+    let signedIn = false;
+    const token = tokenExpiringAt("bob", Date.now() / 1000 + 3600);
+    client.setAuth(async () => (signedIn ? token : null));
+    // Still signed out after the 401: no token to retry with.
+    await assertFails(() => client.mutation(bump), { code: "unauthenticated", status: 401 });
+    signedIn = true;
+    await client.mutation(bump);
+    assert.deepEqual(
+      requests.map((r) => r.headers["authorization"]),
+      [undefined, `Bearer ${token}`],
+    );
+  });
+
+  it("reports a failing fetchToken as unauthenticated without sending", async () => {
+    const { fetch, requests } = fakeFetch();
+    const client = new SchemaBridgeClient("http://h", { fetch });
+    client.setAuth(async () => {
+      throw new Error("offline");
+    });
+    await assertFails(() => client.mutation(bump), { code: "unauthenticated", status: 0, message: /offline/ });
+    assert.equal(requests.length, 0);
+  });
+});

@@ -5,6 +5,8 @@
 //!
 //! ```sh
 //! cargo run --release -p example-app -- --listen 127.0.0.1:3000 --db app.db
+//! # signed-in functions (users.me, users.register) need an identity provider:
+//! #   --auth-issuer https://your-app.clerk.accounts.dev --auth-audience convex
 //! ```
 
 mod chart;
@@ -20,7 +22,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use schemabridge_runtime::Store;
+use schemabridge_runtime::auth::JwksSource;
+use schemabridge_runtime::{Auth, AuthConfig, Provider, RouterOptions, Store};
 
 /// The handlers' state: none of their own, everything is in the store.
 #[derive(Clone)]
@@ -39,11 +42,49 @@ struct Args {
     /// `postgres://…`.
     #[arg(long, default_value = "app.db")]
     db: String,
+    /// The OpenID issuer whose tokens sign callers in (Clerk: the Frontend
+    /// API URL). Without it, `auth: required` functions answer 401.
+    #[arg(long, value_name = "URL", requires = "auth_audience")]
+    auth_issuer: Option<String>,
+    /// The audience the tokens must name (Clerk: the JWT template's name).
+    #[arg(long, value_name = "AUD", requires = "auth_issuer")]
+    auth_audience: Option<String>,
+    /// The issuer's keys: a JWKS URL, or a JWKS file (then nothing is
+    /// fetched). Default: OpenID discovery at the issuer.
+    #[arg(long, value_name = "URL|FILE", requires = "auth_issuer")]
+    auth_jwks: Option<String>,
+}
+
+/// The router's options from the `--auth-*` flags.
+async fn options(args: &Args) -> Result<RouterOptions, String> {
+    let (Some(issuer), Some(audience)) = (&args.auth_issuer, &args.auth_audience) else {
+        return Ok(RouterOptions::new());
+    };
+    let mut provider = Provider::new(issuer, audience);
+    if let Some(jwks) = &args.auth_jwks {
+        provider = provider.with_jwks(
+            match jwks.starts_with("http://") || jwks.starts_with("https://") {
+                true => JwksSource::Url(jwks.clone()),
+                false => JwksSource::File(jwks.into()),
+            },
+        );
+    }
+    let auth = Auth::new(AuthConfig::new([provider]))
+        .await
+        .map_err(|error| format!("error: the --auth-* configuration does not work: {error}"))?;
+    Ok(RouterOptions::new().auth(auth))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let options = match options(&args).await {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let store = match Store::open(&args.db, &schema::SCHEMA).await {
         Ok(store) => store,
         Err(error) => {
@@ -67,7 +108,9 @@ async fn main() -> ExitCode {
     };
     // The listener accepts calls from here on; say so once.
     println!("listening on http://{address}");
-    match schemabridge_runtime::axum::serve(listener, schema::router(App, store)).await {
+    match schemabridge_runtime::axum::serve(listener, schema::router_with(App, store, options))
+        .await
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: the server stopped: {error}");

@@ -1,8 +1,12 @@
-//! `users`: sign-up, profiles and karma.
+//! `users`: sign-up, profiles and karma. `me` and `register` are
+//! `auth: required`: the caller's token subject is their `clerkId`.
 
-use schemabridge_runtime::{ApiError, Id, Patch, Update};
+use schemabridge_runtime::{ApiError, Id, Patch, Update, Write};
 
-use crate::schema::{users, MutationCtx, QueryCtx, User, UserBirthDetails, UserDoc, UserPatch};
+use crate::schema::{
+    users, MutationCtx, QueryCtx, SignedInMutationCtx, SignedInQueryCtx, User, UserBirthDetails,
+    UserDoc, UserPatch,
+};
 use crate::App;
 
 impl users::Handlers for App {
@@ -28,16 +32,31 @@ impl users::Handlers for App {
         ctx: MutationCtx,
         args: users::CreateArgs,
     ) -> Result<Id<User>, ApiError> {
-        let users = ctx.db().users();
-        let taken = users.by_clerk_id(|q| q.eq(&args.clerk_id)).first().await?;
-        if taken.is_some() {
-            let message = format!("a user with clerkId {:?} exists", args.clerk_id);
-            return Err(ApiError::new("already_exists", message).with_status(409));
-        }
-        // `new` takes the required fields; the optional ones start absent.
-        let mut user = User::new(args.clerk_id, args.email, 0);
-        user.birth_details = args.birth_details.map(UserBirthDetails::from);
-        users.insert(user).await
+        let birth_details = args.birth_details.map(UserBirthDetails::from);
+        insert_new(ctx.db(), args.clerk_id, args.email, birth_details).await
+    }
+
+    async fn me(
+        &self,
+        ctx: SignedInQueryCtx,
+        _args: users::MeArgs,
+    ) -> Result<Option<UserDoc>, ApiError> {
+        let subject = &ctx.identity().subject;
+        ctx.db()
+            .users()
+            .by_clerk_id(|q| q.eq(subject))
+            .first()
+            .await
+    }
+
+    async fn register(
+        &self,
+        ctx: SignedInMutationCtx,
+        args: users::RegisterArgs,
+    ) -> Result<Id<User>, ApiError> {
+        let clerk_id = ctx.identity().subject.clone();
+        let birth_details = args.birth_details.map(UserBirthDetails::from);
+        insert_new(ctx.db(), clerk_id, args.email, birth_details).await
     }
 
     async fn update_preferences(
@@ -74,4 +93,24 @@ impl users::Handlers for App {
         users.patch(&args.user_id, patch).await?;
         Ok(karma)
     }
+}
+
+/// Inserts a user with no karma; a `clerkId` already stored is
+/// `already_exists` (409) and writes nothing.
+async fn insert_new(
+    db: crate::schema::Db<'_, Write>,
+    clerk_id: String,
+    email: String,
+    birth_details: Option<UserBirthDetails>,
+) -> Result<Id<User>, ApiError> {
+    let users = db.users();
+    let taken = users.by_clerk_id(|q| q.eq(&clerk_id)).first().await?;
+    if taken.is_some() {
+        let message = format!("a user with clerkId {clerk_id:?} exists");
+        return Err(ApiError::new("already_exists", message).with_status(409));
+    }
+    // `new` takes the required fields; the optional ones start absent.
+    let mut user = User::new(clerk_id, email, 0);
+    user.birth_details = birth_details;
+    users.insert(user).await
 }

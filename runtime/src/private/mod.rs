@@ -9,6 +9,6 @@ pub mod wire;
 
 pub(crate) use router::finite as router_finite;
 pub(crate) use router::run;
-pub(crate) use router::Functions;
 pub use router::RouterBuilder;
+pub(crate) use router::{Call, Functions};
 pub use validate::validate;

@@ -148,14 +148,14 @@ impl Store {
     }
 
     /// Runs `handler` as a query, on one snapshot, outside any router
-    /// (seeding data, tests, tools). Headers are empty.
+    /// (seeding data, tests, tools). Headers are empty and there is no caller.
     pub async fn query<M, F, Fut, R>(&self, handler: F) -> Result<R, crate::ApiError>
     where
         M: crate::DataModel,
         F: FnOnce(crate::QueryCtx<M>) -> Fut,
         Fut: std::future::Future<Output = Result<R, crate::ApiError>>,
     {
-        crate::__private::run::query(self, Default::default(), handler).await
+        crate::__private::run::query(self, Default::default(), None, handler).await
     }
 
     /// Runs `handler` as a mutation, exactly as the router does: committed
@@ -167,7 +167,7 @@ impl Store {
         Fut: std::future::Future<Output = Result<R, crate::ApiError>>,
     {
         let (value, _sequence) =
-            crate::__private::run::mutation(self, Default::default(), handler).await?;
+            crate::__private::run::mutation(self, Default::default(), None, handler).await?;
         Ok(value)
     }
 

@@ -5,6 +5,7 @@ mod args;
 mod cors;
 mod generated;
 mod http;
+mod identity;
 mod responses;
 mod store;
 

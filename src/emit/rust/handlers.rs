@@ -34,8 +34,12 @@ pub fn handlers_trait(p: &mut Printer, schema: &Schema, id: ModuleId, module: &M
 
 fn method(p: &mut Printer, schema: &Schema, scope: Scope, function: &Function) {
     syntax::docs(p, function.doc.as_deref());
-    // The schema's own aliases (`QueryCtx<DataModel>`), at the file's root.
-    let ctx = format!("super::{}", runtime::generic_ctx(function.kind).1);
+    // The schema's own aliases (`QueryCtx<DataModel>`), at the file's root;
+    // `SignedInQueryCtx` when the router admits signed-in callers only.
+    let ctx = format!(
+        "super::{}",
+        runtime::ctx_alias(function.kind, function.auth)
+    );
     let ctx = ctx.as_str();
     let args = |p: &mut Printer| type_path(p, schema, scope, function.args);
     let returns = |p: &mut Printer| {

@@ -32,8 +32,16 @@ use crate::ir::{Schema, Scope, TypeBody};
 /// Names the generated Rust declares at the top of the file besides the
 /// schema's own types (and the per-table names the checker claims), so a
 /// schema type may not take them.
-pub const RESERVED_RUST_NAMES: &[&str] =
-    &["DataModel", "Db", "QueryCtx", "MutationCtx", "ActionCtx"];
+pub const RESERVED_RUST_NAMES: &[&str] = &[
+    "DataModel",
+    "Db",
+    "QueryCtx",
+    "MutationCtx",
+    "ActionCtx",
+    "SignedInQueryCtx",
+    "SignedInMutationCtx",
+    "SignedInActionCtx",
+];
 use print::{item_head, File, Items};
 
 /// The whole generated Rust file for `schema`.
@@ -75,6 +83,7 @@ pub fn emit(schema: &Schema) -> String {
         });
     }
     file.item(|p| router::router_fn(p, schema));
+    file.item(|p| router::router_with_fn(p, schema));
     file.finish()
 }
 
@@ -97,9 +106,10 @@ fn capacity(schema: &Schema) -> usize {
     });
     // Storage: per table a patch struct, `TableRow` impl, handle and one
     // method per index; per function a `FunctionRef`.
-    let documents = schema.tables.iter().map(|table| {
-        6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len()
-    });
+    let documents = schema
+        .tables
+        .iter()
+        .map(|table| 6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len());
     let functions = schema
         .modules
         .iter()

@@ -16,10 +16,84 @@ pub fn router_fn(p: &mut Printer, schema: &Schema) {
         Some(
             "An axum router serving every function of the schema at\n\
              `POST /api/{module}/{function}`, each handled by `state` in a\n\
-             transaction of `store` (internal functions only for actions).",
+             transaction of `store` (internal functions only for actions).\n\
+             No call has an identity: see `router_with`.",
         ),
         true,
     );
+    let bounds = state_bounds(schema);
+    let bounds = bounds.iter().map(String::as_str).collect::<Vec<_>>();
+    let args = [("state", "S"), ("store", runtime::STORE)];
+    syntax::generic_fn_item(p, "router", "S", &args, runtime::ROUTER, &bounds, |p| {
+        let args: [syntax::Part; 3] = [&|p| p.word("state"), &|p| p.word("store"), &|p| {
+            p.word(runtime::ROUTER_OPTIONS);
+            p.word("::new()");
+        }];
+        syntax::chain(p, &|p| p.word("router_with"), &args, |_| {});
+    });
+}
+
+/// `router_with(state, store, options)`: `router` with options, such as the
+/// identity provider that verifies callers' tokens.
+pub fn router_with_fn(p: &mut Printer, schema: &Schema) {
+    item_head(
+        p,
+        Some(
+            "As `router`, with `options`: `RouterOptions::new().auth(auth)` verifies\n\
+             each call's token and gives handlers the caller's identity.",
+        ),
+        true,
+    );
+    let bounds = state_bounds(schema);
+    let bounds = bounds.iter().map(String::as_str).collect::<Vec<_>>();
+    let args = [
+        ("state", "S"),
+        ("store", runtime::STORE),
+        ("options", runtime::ROUTER_OPTIONS),
+    ];
+    syntax::generic_fn_item(
+        p,
+        "router_with",
+        "S",
+        &args,
+        runtime::ROUTER,
+        &bounds,
+        |p| {
+            let new_args: [syntax::Part; 3] = [
+                &|p| p.word("state"),
+                &|p| p.word("SCHEMA_FINGERPRINT"),
+                &|p| p.word("store"),
+            ];
+            // The handlers' contexts tell the compiler the data model; with no
+            // function to tell it, it is named.
+            let has_functions = schema.modules.iter().any(|m| !m.functions.is_empty());
+            let builder = |p: &mut Printer| {
+                if has_functions {
+                    p.word(runtime::ROUTER_BUILDER);
+                } else {
+                    syntax::generic(
+                        p,
+                        &format!("{}::", runtime::ROUTER_BUILDER),
+                        &[&|p| p.word("S"), &|p| p.word("DataModel")],
+                    );
+                }
+                p.word("::new");
+            };
+            syntax::chain(p, &builder, &new_args, |p| {
+                syntax::link_call(p, "options", &[&|p| p.word("options")]);
+                for (id, module) in modules(schema) {
+                    for function in &module.functions {
+                        route(p, schema, id, module, function);
+                    }
+                }
+                syntax::link_call(p, "finish", &[]);
+            });
+        },
+    );
+}
+
+/// What the state must be: every module's `Handlers`, and shareable.
+fn state_bounds(schema: &Schema) -> Vec<String> {
     let mut bounds = modules(schema)
         .map(|(id, _)| format!("{}::Handlers", module_ident(schema, id)))
         .collect::<Vec<_>>();
@@ -29,38 +103,7 @@ pub fn router_fn(p: &mut Printer, schema: &Schema) {
     if schema.modules.is_empty() {
         bounds.extend(["::std::marker::Send", "::std::marker::Sync", "'static"].map(str::to_owned));
     }
-    let bounds = bounds.iter().map(String::as_str).collect::<Vec<_>>();
-    let args = [("state", "S"), ("store", runtime::STORE)];
-    syntax::generic_fn_item(p, "router", "S", &args, runtime::ROUTER, &bounds, |p| {
-        let new_args: [syntax::Part; 3] = [
-            &|p| p.word("state"),
-            &|p| p.word("SCHEMA_FINGERPRINT"),
-            &|p| p.word("store"),
-        ];
-        // The handlers' contexts tell the compiler the data model; with no
-        // function to tell it, it is named.
-        let has_functions = schema.modules.iter().any(|m| !m.functions.is_empty());
-        let builder = |p: &mut Printer| {
-            if has_functions {
-                p.word(runtime::ROUTER_BUILDER);
-            } else {
-                syntax::generic(
-                    p,
-                    &format!("{}::", runtime::ROUTER_BUILDER),
-                    &[&|p| p.word("S"), &|p| p.word("DataModel")],
-                );
-            }
-            p.word("::new");
-        };
-        syntax::chain(p, &builder, &new_args, |p| {
-            for (id, module) in modules(schema) {
-                for function in &module.functions {
-                    route(p, schema, id, module, function);
-                }
-            }
-            syntax::link_call(p, "finish", &[]);
-        });
-    });
+    bounds
 }
 
 /// `.query("users", "getProfile", |s: S, ctx, args: users::GetProfileArgs|

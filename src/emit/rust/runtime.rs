@@ -94,6 +94,23 @@ pub fn generic_ctx(kind: crate::ir::FunctionKind) -> (&'static str, &'static str
     }
 }
 
+/// The options of `router_with` (an identity provider).
+pub const ROUTER_OPTIONS: &str = "::schemabridge_runtime::RouterOptions";
+/// The context marker of `auth: required` functions.
+pub const SIGNED_IN: &str = "::schemabridge_runtime::SignedIn";
+
+/// The generated alias of the context a handler gets: `QueryCtx`, or
+/// `SignedInQueryCtx` for a function with `auth: required`.
+pub fn ctx_alias(kind: crate::ir::FunctionKind, auth: crate::ir::Auth) -> &'static str {
+    use crate::ir::{Auth, FunctionKind};
+    match (auth, kind) {
+        (Auth::Optional, _) => generic_ctx(kind).1,
+        (Auth::Required, FunctionKind::Query) => "SignedInQueryCtx",
+        (Auth::Required, FunctionKind::Mutation) => "SignedInMutationCtx",
+        (Auth::Required, FunctionKind::Action) => "SignedInActionCtx",
+    }
+}
+
 /// The function kind markers of [`FUNCTION_REF`].
 pub fn kind_marker(kind: crate::ir::FunctionKind) -> &'static str {
     use crate::ir::FunctionKind;

@@ -38,6 +38,13 @@ pub fn items(out: &mut impl Items, schema: &Schema) {
     ] {
         out.item(|p| ctx_alias(p, kind));
     }
+    for kind in [
+        crate::ir::FunctionKind::Query,
+        crate::ir::FunctionKind::Mutation,
+        crate::ir::FunctionKind::Action,
+    ] {
+        out.item(|p| signed_in_ctx_alias(p, kind));
+    }
     out.item(|p| {
         item_head(
             p,
@@ -185,6 +192,30 @@ fn ctx_alias(p: &mut Printer, kind: crate::ir::FunctionKind) {
     item_head(p, Some(&doc), true);
     syntax::type_item(p, alias, &|p| {
         generic1(p, runtime_ctx, &|p| p.word("DataModel"))
+    });
+}
+
+/// `pub type SignedInQueryCtx = ::schemabridge_runtime::QueryCtx<DataModel, SignedIn>;`
+fn signed_in_ctx_alias(p: &mut Printer, kind: crate::ir::FunctionKind) {
+    let (runtime_ctx, _) = runtime::generic_ctx(kind);
+    let alias = runtime::ctx_alias(kind, crate::ir::Auth::Required);
+    let article = if kind == crate::ir::FunctionKind::Action {
+        "an"
+    } else {
+        "a"
+    };
+    let doc = format!(
+        "The context of {article} {} handler with `auth: required`: `ctx.identity()`\n\
+         is the caller's `&Identity`.",
+        kind.as_str()
+    );
+    item_head(p, Some(&doc), true);
+    syntax::type_item(p, alias, &|p| {
+        generic(
+            p,
+            runtime_ctx,
+            &[&|p| p.word("DataModel"), &|p| p.word(runtime::SIGNED_IN)],
+        )
     });
 }
 

@@ -1,7 +1,8 @@
 //! One HTTP call: read the body, run the function, answer `{"value": …}`
 //! or the error.
 
-use super::functions::{Entry, Functions};
+use super::functions::{Call, Entry, Functions};
+
 use crate::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -35,6 +36,13 @@ async fn call(
 ) -> Result<Vec<u8>, ApiError> {
     let (mut parts, body) = request.into_parts();
     let headers = std::mem::take(&mut parts.headers);
+    // Every function, required or not: a bad token is 401, never an
+    // anonymous call. Without an auth configuration tokens are not read
+    // (handlers may still read the header themselves).
+    let identity = match &functions.auth {
+        Some(auth) => auth.authenticate(&headers).await?.map(Arc::new),
+        None => None,
+    };
     // Through axum's extractor, so that a `DefaultBodyLimit` layer applies.
     let body = Bytes::from_request(Request::from_parts(parts, body), &())
         .await
@@ -45,7 +53,9 @@ async fn call(
     let entry: &Entry = functions
         .entry(key)
         .ok_or_else(|| ApiError::not_found("no such function"))?;
-    let value = functions.serve(entry, headers, body).await?;
+    let value = functions
+        .serve(entry, Call { headers, identity }, body)
+        .await?;
     // `{"value":` + the encoded value + `}`: the value is JSON already.
     let mut answer = Vec::with_capacity(value.len() + 10);
     answer.extend_from_slice(br#"{"value":"#);

@@ -2,6 +2,8 @@
 //! what HTTP routes and `ActionCtx::run_*` both call.
 
 use super::{args, finite, panic::CatchPanic, run};
+use crate::auth::{Auth, Identity};
+use crate::ctx::Callers;
 use crate::model::DataModel;
 use crate::store::Store;
 use crate::{ActionCtx, ApiError, MutationCtx, QueryCtx};
@@ -15,11 +17,21 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 type Reply = Pin<Box<dyn Future<Output = Result<Vec<u8>, ApiError>> + Send>>;
-type Run = Box<dyn Fn(Arc<Functions>, HeaderMap, Bytes) -> Reply + Send + Sync>;
+type Run = Box<dyn Fn(Arc<Functions>, Call, Bytes) -> Reply + Send + Sync>;
+
+/// Who calls a function: the request's headers and the verified identity,
+/// if any. An action's calls carry its own.
+pub(crate) struct Call {
+    pub(crate) headers: HeaderMap,
+    pub(crate) identity: Option<Arc<Identity>>,
+}
 
 /// The registered functions and the store they run on.
 pub(crate) struct Functions {
     store: Store,
+    /// Verifies the tokens of HTTP calls; without it no call has an
+    /// identity, and functions that require one always answer 401.
+    pub(super) auth: Option<Auth>,
     entries: HashMap<(&'static str, &'static str), Entry>,
 }
 
@@ -30,8 +42,16 @@ pub(super) struct Entry {
 }
 
 impl Functions {
-    pub(super) fn new(store: Store, entries: HashMap<(&'static str, &'static str), Entry>) -> Self {
-        Functions { store, entries }
+    pub(super) fn new(
+        store: Store,
+        auth: Option<Auth>,
+        entries: HashMap<(&'static str, &'static str), Entry>,
+    ) -> Self {
+        Functions {
+            store,
+            auth,
+            entries,
+        }
     }
 
     pub(super) fn entry(&self, key: (&'static str, &'static str)) -> Option<&Entry> {
@@ -45,7 +65,7 @@ impl Functions {
         module: &str,
         function: &str,
         kind: &str,
-        headers: HeaderMap,
+        call: Call,
         args: Bytes,
     ) -> Result<Vec<u8>, ApiError> {
         let entry = self
@@ -58,12 +78,12 @@ impl Functions {
                 entry.kind
             )));
         }
-        (entry.run)(self.clone(), headers, args).await
+        (entry.run)(self.clone(), call, args).await
     }
 
     /// Runs a function found by [`Functions::entries`] (an HTTP route).
-    pub(super) fn serve(self: &Arc<Self>, entry: &Entry, headers: HeaderMap, args: Bytes) -> Reply {
-        (entry.run)(self.clone(), headers, args)
+    pub(super) fn serve(self: &Arc<Self>, entry: &Entry, call: Call, args: Bytes) -> Reply {
+        (entry.run)(self.clone(), call, args)
     }
 }
 
@@ -74,22 +94,28 @@ fn encode<R: Serialize>(value: &R) -> Result<Vec<u8>, ApiError> {
         .map_err(|error| ApiError::internal(format!("the result could not be encoded: {error}")))
 }
 
-pub(super) fn query<S, M, F, Fut, A, R>(state: S, handler: F, internal: bool) -> Entry
+pub(super) fn query<S, M, C, F, Fut, A, R>(state: S, handler: F, internal: bool) -> Entry
 where
     S: Clone + Send + Sync + 'static,
     M: DataModel,
-    F: Fn(S, QueryCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+    C: Callers,
+    F: Fn(S, QueryCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
     A: DeserializeOwned + Send + 'static,
     R: Serialize + Send + 'static,
 {
-    let run: Run = Box::new(move |functions, headers, body| {
+    let run: Run = Box::new(move |functions, call: Call, body| {
         let (state, handler) = (state.clone(), handler.clone());
         Box::pin(async move {
+            // Before the arguments: a refused caller learns nothing else.
+            let identity = C::admit(call.identity)?;
             let args: A = args::parse(&body)?;
-            let value = run::query(&functions.store, headers, move |ctx: QueryCtx<M>| {
-                handler(state, ctx, args)
-            })
+            let value = run::query(
+                &functions.store,
+                call.headers,
+                identity,
+                move |ctx: QueryCtx<M, C>| handler(state, ctx, args),
+            )
             .await?;
             encode(&value)
         })
@@ -101,23 +127,28 @@ where
     }
 }
 
-pub(super) fn mutation<S, M, F, Fut, A, R>(state: S, handler: F, internal: bool) -> Entry
+pub(super) fn mutation<S, M, C, F, Fut, A, R>(state: S, handler: F, internal: bool) -> Entry
 where
     S: Clone + Send + Sync + 'static,
     M: DataModel,
-    F: Fn(S, MutationCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+    C: Callers,
+    F: Fn(S, MutationCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
     A: DeserializeOwned + Send + 'static,
     R: Serialize + Send + 'static,
 {
-    let run: Run = Box::new(move |functions, headers, body| {
+    let run: Run = Box::new(move |functions, call: Call, body| {
         let (state, handler) = (state.clone(), handler.clone());
         Box::pin(async move {
+            let identity = C::admit(call.identity)?;
             // Bad arguments fail before a transaction starts; a retry reads
             // them afresh, so no state of a failed attempt carries over.
             let mut first = Some(args::parse::<A>(&body)?);
-            let (value, _sequence) =
-                run::mutation(&functions.store, headers, |ctx: MutationCtx<M>| {
+            let (value, _sequence) = run::mutation(
+                &functions.store,
+                call.headers,
+                identity,
+                |ctx: MutationCtx<M, C>| {
                     let args = first.take().map_or_else(|| args::parse::<A>(&body), Ok);
                     let (state, handler) = (state.clone(), handler.clone());
                     async move {
@@ -126,8 +157,9 @@ where
                         // answered leaves no trace either.
                         encode(&value)
                     }
-                })
-                .await?;
+                },
+            )
+            .await?;
             Ok(value)
         })
     });
@@ -138,20 +170,22 @@ where
     }
 }
 
-pub(super) fn action<S, M, F, Fut, A, R>(state: S, handler: F, internal: bool) -> Entry
+pub(super) fn action<S, M, C, F, Fut, A, R>(state: S, handler: F, internal: bool) -> Entry
 where
     S: Clone + Send + Sync + 'static,
     M: DataModel,
-    F: Fn(S, ActionCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+    C: Callers,
+    F: Fn(S, ActionCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
     A: DeserializeOwned + Send + 'static,
     R: Serialize + Send + 'static,
 {
-    let run: Run = Box::new(move |functions, headers, body| {
+    let run: Run = Box::new(move |functions, call: Call, body| {
         let (state, handler) = (state.clone(), handler.clone());
         Box::pin(async move {
+            let identity = C::admit(call.identity)?;
             let args: A = args::parse(&body)?;
-            let ctx = ActionCtx::new(functions, headers);
+            let ctx = ActionCtx::<M, C>::new(functions, call.headers, identity);
             let value = CatchPanic::new(handler(state, ctx, args)).await??;
             encode(&value)
         })

@@ -11,11 +11,12 @@ mod json_path;
 mod panic;
 pub(crate) mod run;
 
-pub(crate) use functions::Functions;
+pub(crate) use functions::{Call, Functions};
 
+use crate::ctx::Callers;
 use crate::model::DataModel;
 use crate::store::Store;
-use crate::{ActionCtx, ApiError, MutationCtx, QueryCtx};
+use crate::{ActionCtx, ApiError, Auth, MutationCtx, QueryCtx, RouterOptions};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +39,7 @@ pub struct RouterBuilder<S, M> {
     state: S,
     fingerprint: HeaderValue,
     store: Store,
+    auth: Option<Auth>,
     entries: HashMap<(&'static str, &'static str), Entry>,
     model: PhantomData<fn() -> M>,
 }
@@ -61,9 +63,19 @@ where
             state,
             fingerprint,
             store,
+            auth: None,
             entries: HashMap::new(),
             model: PhantomData,
         }
+    }
+
+    /// Applies `options`. With an `auth`, every call's token is verified:
+    /// a call with a bad token is 401 on every function, and the handlers
+    /// get the identity. Without one no call has an identity, and
+    /// functions that require one always answer 401.
+    pub fn options(mut self, options: RouterOptions) -> Self {
+        self.auth = options.auth;
+        self
     }
 
     fn add(mut self, module: &'static str, function: &'static str, entry: Entry) -> Self {
@@ -72,14 +84,15 @@ where
     }
 
     /// Serves the query `module.function` with `handler`.
-    pub fn query<F, Fut, A, R>(
+    pub fn query<C, F, Fut, A, R>(
         self,
         module: &'static str,
         function: &'static str,
         handler: F,
     ) -> Self
     where
-        F: Fn(S, QueryCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        C: Callers,
+        F: Fn(S, QueryCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
@@ -89,14 +102,15 @@ where
     }
 
     /// Serves the mutation `module.function` with `handler`.
-    pub fn mutation<F, Fut, A, R>(
+    pub fn mutation<C, F, Fut, A, R>(
         self,
         module: &'static str,
         function: &'static str,
         handler: F,
     ) -> Self
     where
-        F: Fn(S, MutationCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        C: Callers,
+        F: Fn(S, MutationCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
@@ -106,14 +120,15 @@ where
     }
 
     /// Serves the action `module.function` with `handler`.
-    pub fn action<F, Fut, A, R>(
+    pub fn action<C, F, Fut, A, R>(
         self,
         module: &'static str,
         function: &'static str,
         handler: F,
     ) -> Self
     where
-        F: Fn(S, ActionCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        C: Callers,
+        F: Fn(S, ActionCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
@@ -124,14 +139,15 @@ where
 
     /// Registers the internal query `module.function`: run by actions
     /// only, `not_found` over HTTP.
-    pub fn internal_query<F, Fut, A, R>(
+    pub fn internal_query<C, F, Fut, A, R>(
         self,
         module: &'static str,
         function: &'static str,
         handler: F,
     ) -> Self
     where
-        F: Fn(S, QueryCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        C: Callers,
+        F: Fn(S, QueryCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
@@ -141,14 +157,15 @@ where
     }
 
     /// Registers the internal mutation `module.function`.
-    pub fn internal_mutation<F, Fut, A, R>(
+    pub fn internal_mutation<C, F, Fut, A, R>(
         self,
         module: &'static str,
         function: &'static str,
         handler: F,
     ) -> Self
     where
-        F: Fn(S, MutationCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        C: Callers,
+        F: Fn(S, MutationCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
@@ -158,14 +175,15 @@ where
     }
 
     /// Registers the internal action `module.function`.
-    pub fn internal_action<F, Fut, A, R>(
+    pub fn internal_action<C, F, Fut, A, R>(
         self,
         module: &'static str,
         function: &'static str,
         handler: F,
     ) -> Self
     where
-        F: Fn(S, ActionCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        C: Callers,
+        F: Fn(S, ActionCtx<M, C>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
@@ -183,7 +201,7 @@ where
             .filter(|(_, entry)| !entry.internal)
             .map(|(key, _)| *key)
             .collect();
-        let functions = Arc::new(Functions::new(self.store, self.entries));
+        let functions = Arc::new(Functions::new(self.store, self.auth, self.entries));
         let mut router = Router::new();
         for (module, function) in public {
             let functions = functions.clone();

@@ -3,6 +3,7 @@
 //! or a panic, and runs again after a conflict.
 
 use super::panic::CatchPanic;
+use crate::ctx::Callers;
 use crate::model::DataModel;
 use crate::store::{Fault, Store, Transaction};
 use crate::{ApiError, MutationCtx, QueryCtx};
@@ -17,14 +18,16 @@ use std::time::Duration;
 pub(crate) const MAX_ATTEMPTS: u32 = 40;
 
 /// Runs a query handler on a fresh snapshot.
-pub(crate) async fn query<M, F, Fut, R>(
+pub(crate) async fn query<M, C, F, Fut, R>(
     store: &Store,
     headers: HeaderMap,
+    identity: C::Held,
     handler: F,
 ) -> Result<R, ApiError>
 where
     M: DataModel,
-    F: FnOnce(QueryCtx<M>) -> Fut,
+    C: Callers,
+    F: FnOnce(QueryCtx<M, C>) -> Fut,
     Fut: Future<Output = Result<R, ApiError>>,
 {
     let tx = Arc::new(
@@ -32,7 +35,7 @@ where
             .await
             .map_err(unavailable)?,
     );
-    let result = CatchPanic::new(handler(QueryCtx::new(tx.clone(), headers))).await;
+    let result = CatchPanic::new(handler(QueryCtx::new(tx.clone(), headers, identity))).await;
     tx.rollback().await;
     result?
 }
@@ -40,18 +43,20 @@ where
 /// Runs a mutation handler until it commits, fails, or conflicted
 /// [`MAX_ATTEMPTS`] times; the result and the commit's sequence number.
 /// `handler` is called once per attempt, with a fresh context.
-pub(crate) async fn mutation<M, F, Fut, R>(
+pub(crate) async fn mutation<M, C, F, Fut, R>(
     store: &Store,
     headers: HeaderMap,
+    identity: C::Held,
     mut handler: F,
 ) -> Result<(R, u64), ApiError>
 where
     M: DataModel,
-    F: FnMut(MutationCtx<M>) -> Fut,
+    C: Callers,
+    F: FnMut(MutationCtx<M, C>) -> Fut,
     Fut: Future<Output = Result<R, ApiError>>,
 {
     for attempt in 1..=MAX_ATTEMPTS {
-        match once(store, &headers, &mut handler).await {
+        match once(store, &headers, &identity, &mut handler).await {
             Attempt::Done(result) => return result,
             Attempt::Conflict if attempt < MAX_ATTEMPTS => {
                 tokio::time::sleep(backoff(attempt)).await;
@@ -69,10 +74,16 @@ enum Attempt<R> {
     Conflict,
 }
 
-async fn once<M, F, Fut, R>(store: &Store, headers: &HeaderMap, handler: &mut F) -> Attempt<R>
+async fn once<M, C, F, Fut, R>(
+    store: &Store,
+    headers: &HeaderMap,
+    identity: &C::Held,
+    handler: &mut F,
+) -> Attempt<R>
 where
     M: DataModel,
-    F: FnMut(MutationCtx<M>) -> Fut,
+    C: Callers,
+    F: FnMut(MutationCtx<M, C>) -> Fut,
     Fut: Future<Output = Result<R, ApiError>>,
 {
     let tx = match Transaction::begin(store, true).await {
@@ -82,7 +93,12 @@ where
     };
     // The handler's future (and the context in it) is dropped when this
     // await ends, so the transaction is only ours below.
-    let result = CatchPanic::new(handler(MutationCtx::new(tx.clone(), headers.clone()))).await;
+    let result = CatchPanic::new(handler(MutationCtx::new(
+        tx.clone(),
+        headers.clone(),
+        identity.clone(),
+    )))
+    .await;
     let result = result.and_then(|result| result);
     if tx.conflicted() {
         tx.rollback().await;
