@@ -222,6 +222,16 @@ async function main(): Promise<void> {
     assert.notEqual(alice, bob);
   });
 
+  await step("users.me, users.register: auth: required, refused with 401 before the handler", async () => {
+    // The e2e server verifies no tokens, so no call has a caller.
+    await fails(client.query(api.users.me), { code: "unauthenticated", status: 401, path: null });
+    await fails(client.mutation(api.users.register, { email: "x@example.com" }), {
+      code: "unauthenticated",
+      status: 401,
+      path: null,
+    });
+  });
+
   await step("users.create: handler errors with their own code and status", async () => {
     // Without the authorization header the handler reads from its context.
     const anonymous = new SchemaBridgeClient(baseUrl);

@@ -1,0 +1,291 @@
+//! The example app signed in (SPEC §8, §11): the binary runs with
+//! `--auth-issuer`, `--auth-audience` and a JWKS file holding the public
+//! half of a key pair this test generates and signs tokens with. The
+//! signed-in functions are called over HTTP, then through the generated
+//! TypeScript client under Node (tests/identity/client.ts).
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+use jsonwebtoken::jwk::Jwk;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_example-app");
+const ISSUER: &str = "https://clerk.journal.test";
+const AUDIENCE: &str = "journal";
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A scratch folder of this test process under the workspace target dir.
+fn scratch(name: &str) -> PathBuf {
+    let dir = repo_root()
+        .join("target/example-app-identity")
+        .join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// An ES256 key pair: signs tokens; its public JWK goes in the app's JWKS.
+struct Signer {
+    key: EncodingKey,
+}
+
+impl Signer {
+    fn new() -> Signer {
+        let pkcs8 =
+            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+                .expect("P-256 key generation");
+        Signer {
+            key: EncodingKey::from_ec_der(pkcs8.as_ref()),
+        }
+    }
+
+    fn jwks(&self) -> Value {
+        let mut jwk = Jwk::from_encoding_key(&self.key, Algorithm::ES256).unwrap();
+        jwk.common.key_id = Some("test-key".into());
+        json!({ "keys": [jwk] })
+    }
+
+    /// A token for `subject`, expiring `expires_in` seconds from now.
+    fn token(&self, subject: &str, expires_in: i64) -> String {
+        let now = i64::try_from(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap();
+        let claims = json!({
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": subject,
+            "email": format!("{subject}@example.com"),
+            "iat": now,
+            "exp": now + expires_in,
+        });
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some("test-key".into());
+        jsonwebtoken::encode(&header, &claims, &self.key).unwrap()
+    }
+}
+
+/// The running app, signed in through `jwks`; killed when dropped.
+struct App {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl App {
+    fn start(jwks: &Path) -> App {
+        let mut child = Command::new(BINARY)
+            .args(["--listen", "127.0.0.1:0", "--db", "sqlite::memory:"])
+            .args(["--auth-issuer", ISSUER, "--auth-audience", AUDIENCE])
+            .arg("--auth-jwks")
+            .arg(jwks)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the example app starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let line = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the app says where it listens");
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        App { child, base, agent }
+    }
+
+    /// `POST /api/{path}` with `args` and maybe a bearer token.
+    fn call(&self, path: &str, args: Value, token: Option<&str>) -> (u16, Value) {
+        let mut request = self
+            .agent
+            .post(format!("{}/api/{path}", self.base))
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let mut response = request
+            .send(args.to_string())
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"));
+        (status, body)
+    }
+
+    #[track_caller]
+    fn refused(&self, path: &str, args: Value, token: Option<&str>) {
+        let (status, body) = self.call(path, args, token);
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (401, Some("unauthenticated")),
+            "{path}: {body}"
+        );
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn started() -> (Signer, App) {
+    let signer = Signer::new();
+    let jwks = scratch("jwks").join("jwks.json");
+    std::fs::write(&jwks, signer.jwks().to_string()).unwrap();
+    let app = App::start(&jwks);
+    (signer, app)
+}
+
+#[test]
+fn register_and_me_act_for_the_token_subject() {
+    let (signer, app) = started();
+    let token = signer.token("user_grace", 600);
+    let email = json!({ "email": "grace@example.com" });
+
+    // Without a token: 401 and nothing stored.
+    app.refused("users/register", email.clone(), None);
+    app.refused("users/me", json!({}), None);
+    let (_, nobody) = app.call("users/byClerkId", json!({ "clerkId": "user_grace" }), None);
+    assert_eq!(nobody["value"], Value::Null);
+
+    let (status, id) = app.call("users/register", email.clone(), Some(&token));
+    assert_eq!(status, 200, "{id}");
+    let (status, me) = app.call("users/me", json!({}), Some(&token));
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["value"]["_id"], id["value"]);
+    assert_eq!(me["value"]["clerkId"], "user_grace");
+    assert_eq!(me["value"]["email"], "grace@example.com");
+
+    // A second registration of the same subject is the create rule's 409.
+    let (status, again) = app.call("users/register", email, Some(&token));
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("already_exists"))
+    );
+
+    // Another signed-in caller has no user.
+    let (_, other) = app.call("users/me", json!({}), Some(&signer.token("user_x", 600)));
+    assert_eq!(other["value"], Value::Null);
+}
+
+#[test]
+fn a_bad_token_is_refused_even_on_functions_open_to_anyone() {
+    let (signer, app) = started();
+    let stranger = Signer::new().token("user_grace", 600);
+    let expired = signer.token("user_grace", -600);
+    for token in [stranger.as_str(), expired.as_str(), "not-a-jwt"] {
+        app.refused("users/byClerkId", json!({ "clerkId": "a" }), Some(token));
+        app.refused(
+            "users/create",
+            json!({ "clerkId": "a", "email": "a@x" }),
+            Some(token),
+        );
+        app.refused("users/me", json!({}), Some(token));
+    }
+    // Nothing was written by the refused create.
+    let (_, found) = app.call("users/byClerkId", json!({ "clerkId": "a" }), None);
+    assert_eq!(found["value"], Value::Null);
+}
+
+#[test]
+fn the_typescript_client_signs_in_refreshes_and_signs_out() {
+    let tsc = repo_root().join("node_modules/typescript/bin/tsc");
+    assert!(
+        tsc.is_file(),
+        "{} is missing: run `npm ci` in the repository root",
+        tsc.display()
+    );
+    let dir = scratch("ts");
+    let name = "schema.example.yaml";
+    let text = std::fs::read_to_string(repo_root().join(name)).unwrap();
+    let schema = schemabridge::load_str(name, &text).expect("the example schema loads");
+    let targets = schemabridge::output::Targets {
+        rust_out: None,
+        ts_out: Some(dir.join("ts")),
+    };
+    schemabridge::output::write(&schemabridge::output::plan(&schema, &targets)).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/identity/client.ts"),
+        dir.join("client.ts"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
+    let config = json!({
+        "extends": repo_root().join("tsconfig.json"),
+        "compilerOptions": {
+            "noEmit": false,
+            "rootDir": ".",
+            "lib": ["ES2022"],
+            "types": ["node"],
+            "typeRoots": [repo_root().join("node_modules/@types")],
+        },
+        "include": [],
+        "files": ["client.ts"],
+    });
+    std::fs::write(dir.join("tsconfig.json"), config.to_string()).unwrap();
+    let out = dir.join("js");
+    let compiled = Command::new("node")
+        .arg(&tsc)
+        .arg("-p")
+        .arg(dir.join("tsconfig.json"))
+        .arg("--outDir")
+        .arg(&out)
+        .args(["--pretty", "false"])
+        .output()
+        .expect("node runs tsc");
+    assert!(
+        compiled.status.success(),
+        "tsc:\n{}{}",
+        String::from_utf8_lossy(&compiled.stdout),
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    std::fs::write(out.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
+
+    let (signer, app) = started();
+    let tokens = json!({
+        // Past the server's 60 s of leeway: refused, so the client refreshes.
+        "expired": signer.token("user_ada", -600),
+        "fresh": signer.token("user_ada", 600),
+        "other": signer.token("user_babbage", 600),
+    });
+    let run = Command::new("node")
+        .arg(out.join("client.js"))
+        .env("SCHEMABRIDGE_URL", &app.base)
+        .env("SCHEMABRIDGE_TOKENS", tokens.to_string())
+        .output()
+        .expect("node runs the client");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(run.status.success(), "the client failed:\n{printed}");
+    assert!(printed.contains("identity client: ok"), "{printed}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
