@@ -39,6 +39,7 @@ pub const RESERVED_TS_NAMES: &[&str] = &[
     "ArgsParameter",
     "SchemaMismatchInfo",
     "SchemaBridgeClientOptions",
+    "AuthTokenFetcher",
     "SchemaBridgeError",
     "WireValue",
     "SchemaBridgeClient",
