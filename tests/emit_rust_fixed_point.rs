@@ -27,7 +27,7 @@ use builder::*;
 use schemabridge::emit::rust::emit;
 
 mod support;
-use schemabridge::ir::{Auth, FunctionKind, Schema, Scope, Ty};
+use schemabridge::ir::{FunctionKind, Schema, Scope, Ty};
 
 /// Asserts that `rust`, generated from a model called `name`, is a fixed
 /// point of prettyplease; returns whether that was checked for the whole

@@ -152,7 +152,7 @@ mod tests {
     async fn a_conflicting_mutation_gives_up_with_409() {
         let store = Store::open("sqlite::memory:", &EMPTY).await.unwrap();
         let mut attempts = 0;
-        let error = mutation(&store, HeaderMap::new(), |ctx: MutationCtx<Model>| {
+        let error = mutation(&store, HeaderMap::new(), None, |ctx: MutationCtx<Model>| {
             attempts += 1;
             // As a backend does when a statement loses a race; the handler
             // answering Ok must not commit it.
