@@ -62,6 +62,26 @@ async fn err_and_panic_leave_no_trace_and_the_server_keeps_serving() {
 }
 
 #[tokio::test]
+async fn actions_run_mutations_and_queries_by_reference() {
+    let router = router(App::default(), memory_store().await);
+    let answer = post(&router, "createViaAction", json!({"name": "a", "then": ""})).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let id = answer.body["value"].as_str().unwrap().to_owned();
+    let answer = post(&router, "getUser", json!({ "id": id })).await;
+    assert_eq!(answer.body["value"]["name"], "a");
+    // The mutation's own failure reaches the action's caller, rolled back.
+    let answer = post(
+        &router,
+        "createViaAction",
+        json!({"name": "b", "then": "error"}),
+    )
+    .await;
+    answer.error(400, "handler");
+    let answer = post(&router, "countViaAction", json!({})).await;
+    assert_eq!(answer.body, json!({"value": {"$int64": "1"}}));
+}
+
+#[tokio::test]
 async fn internal_functions_are_not_served_over_http() {
     let router = router(App::default(), memory_store().await);
     post(&router, "countUsers", json!({}))
@@ -96,6 +116,14 @@ async fn concurrent_increments(store: Store) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_increments_on_sqlite_memory() {
     concurrent_increments(memory_store().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_increments_on_postgres() {
+    let store = Store::open(&crate::postgres_database().await, &SCHEMA)
+        .await
+        .unwrap();
+    concurrent_increments(store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
