@@ -89,11 +89,12 @@ async fn internal_functions_are_not_served_over_http() {
         .error(404, "not_found");
 }
 
-/// Eight clients increment one document concurrently; every increment counts.
-async fn concurrent_increments(store: Store) {
+/// Eight clients increment one document concurrently, `each` times each;
+/// every increment counts.
+async fn concurrent_increments(store: Store, each: usize) {
     let router = router(App::default(), store);
     let id = create(&router, "counter").await;
-    let (clients, each) = (8, 50);
+    let clients = 8;
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
             let (router, id) = (router.clone(), id.clone());
@@ -115,7 +116,7 @@ async fn concurrent_increments(store: Store) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_increments_on_sqlite_memory() {
-    concurrent_increments(memory_store().await).await;
+    concurrent_increments(memory_store().await, 50).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -123,7 +124,9 @@ async fn concurrent_increments_on_postgres() {
     let store = Store::open(&crate::postgres_database().await, &SCHEMA)
         .await
         .unwrap();
-    concurrent_increments(store).await;
+    // 500 each: enough contention that retries with backoff alone lost
+    // some increments (40 conflicts in a row) before mutations took turns.
+    concurrent_increments(store, 500).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -133,5 +136,5 @@ async fn concurrent_increments_on_sqlite_file() {
     let path = dir.join("increments.db");
     let _ = std::fs::remove_file(&path);
     let store = Store::open(path.to_str().unwrap(), &SCHEMA).await.unwrap();
-    concurrent_increments(store).await;
+    concurrent_increments(store, 50).await;
 }
