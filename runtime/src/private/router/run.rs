@@ -18,7 +18,7 @@ pub(crate) const MAX_ATTEMPTS: u32 = 40;
 
 /// Conflicts after which a mutation waits its turn (see `Mode::WriteInTurn`):
 /// random backoff alone lets an unlucky one lose to fresh rivals again and
-/// again (8 clients on one row: about 1 in 200 lost 40 times in a row).
+/// again (8 clients × 500 increments of one row: some lost 40 times).
 const IN_TURN_AFTER: u32 = 2;
 
 /// Runs a query handler on a fresh snapshot.
