@@ -97,9 +97,10 @@ fn capacity(schema: &Schema) -> usize {
     });
     // Storage: per table a patch struct, `TableRow` impl, handle and one
     // method per index; per function a `FunctionRef`.
-    let documents = schema.tables.iter().map(|table| {
-        6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len()
-    });
+    let documents = schema
+        .tables
+        .iter()
+        .map(|table| 6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len());
     let functions = schema
         .modules
         .iter()
