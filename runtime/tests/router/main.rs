@@ -6,10 +6,12 @@ mod cors;
 mod generated;
 mod http;
 mod responses;
+mod store;
 
 use schemabridge_runtime::axum::body::{to_bytes, Body};
 use schemabridge_runtime::axum::http::{HeaderMap, Method, Request, StatusCode};
 use schemabridge_runtime::axum::Router;
+use schemabridge_runtime::Store;
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -69,9 +71,47 @@ pub async fn send(
     }
 }
 
+/// A fresh in-memory store with the test schema.
+pub async fn memory_store() -> Store {
+    Store::open("sqlite::memory:", &generated::SCHEMA)
+        .await
+        .unwrap()
+}
+
+/// The URL of a fresh database on the test PostgreSQL server
+/// (scripts/pg-test-cluster.sh); fails, never skips, without one.
+pub async fn postgres_database() -> String {
+    const VAR: &str = "SCHEMABRIDGE_TEST_POSTGRES_URL";
+    let url = std::env::var(VAR).unwrap_or_else(|_| {
+        panic!(
+            "{VAR} is not set: start a throwaway PostgreSQL with \
+             `eval \"$(scripts/pg-test-cluster.sh start)\"`, or run .ci/run"
+        )
+    });
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|error| panic!("cannot connect to {url}: {error}"));
+    tokio::spawn(connection);
+    let name = format!("sb_router_{}", std::process::id());
+    // Two statements: CREATE DATABASE cannot share a transaction block.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        client.batch_execute(&sql).await.unwrap();
+    }
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+/// The test app's router on a fresh in-memory store.
+pub async fn test_router() -> Router {
+    generated::router(app::App::default(), memory_store().await)
+}
+
 /// POSTs `body` to `/api/users/{function}` of a fresh app.
 pub async fn call(function: &str, body: &str) -> Answer {
-    let router = generated::router(app::App::default());
+    let router = test_router().await;
     send(
         router,
         Method::POST,

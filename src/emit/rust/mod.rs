@@ -1,10 +1,11 @@
-//! The Rust emitter: one file of server types, a `Handlers` trait per
-//! schema module and a `router`, which the user `include!`s or declares as
-//! a module.
+//! The Rust emitter: one file of server types, typed storage access
+//! ([`store`]: `SCHEMA`, `DataModel`, `Db`, a patch and a handle per table),
+//! a `Handlers` trait and `FunctionRef`s per schema module and a `router`,
+//! which the user `include!`s or declares as a module.
 //!
 //! The text is built directly, laid out exactly as prettyplease lays out
-//! Rust (which is what the emitter used to run): [`syntax`] gives each
-//! construct prettyplease's line-breaking structure and [`layout`] decides
+//! Rust (which is what the emitter used to run): [`syntax`] and
+//! [`syntax_more`] give each construct prettyplease's line-breaking structure and [`layout`] decides
 //! the breaks as prettyplease's printer does; [`print`] puts the items
 //! together. `tests/emit_rust_fixed_point.rs` checks that prettyplease
 //! would print the output as it is. The model's names are printed as they
@@ -21,11 +22,19 @@ mod paths;
 mod print;
 mod router;
 mod runtime;
+mod store;
 mod syntax;
+mod syntax_more;
 mod twins;
 mod types;
 
 use crate::ir::{Schema, Scope, TypeBody};
+
+/// Names the generated Rust declares at the top of the file besides the
+/// schema's own types (and the per-table names the checker claims), so a
+/// schema type may not take them.
+pub const RESERVED_RUST_NAMES: &[&str] =
+    &["DataModel", "Db", "QueryCtx", "MutationCtx", "ActionCtx"];
 use print::{item_head, File, Items};
 
 /// The whole generated Rust file for `schema`.
@@ -44,6 +53,7 @@ pub fn emit(schema: &Schema) -> String {
             Scope::Module(module) => module_types[module.0 as usize].push(id),
         }
     }
+    store::items(&mut file, schema);
     for (id, module) in paths::modules(schema) {
         let doc = format!(
             "The `{}` functions: their argument types and the trait that serves them.",
@@ -60,6 +70,9 @@ pub fn emit(schema: &Schema) -> String {
                 }
             }
             items.item(|p| handlers::handlers_trait(p, schema, id, module));
+            for function in &module.functions {
+                items.item(|p| store::function_ref(p, schema, id, module, function));
+            }
         });
     }
     file.item(|p| router::router_fn(p, schema));
@@ -83,15 +96,17 @@ fn capacity(schema: &Schema) -> usize {
         TypeBody::Object(_) => 2048 + 512 * members(def),
         _ => 512 + 192 * members(def),
     });
+    // Storage: per table a patch struct, `TableRow` impl, handle and one
+    // method per index; per function a `FunctionRef`.
     let documents = schema
         .tables
         .iter()
-        .map(|table| 2048 + 448 * members(schema.ty(table.fields)));
+        .map(|table| 6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len());
     let functions = schema
         .modules
         .iter()
-        .map(|m| 1024 + 1024 * m.functions.len());
-    4096 + types.chain(documents).chain(functions).sum::<usize>()
+        .map(|m| 1024 + 1536 * m.functions.len());
+    8192 + types.chain(documents).chain(functions).sum::<usize>()
 }
 
 /// The schema's fingerprint, which the router reports so that a client
