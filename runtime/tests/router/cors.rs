@@ -1,7 +1,7 @@
 //! `Cors`: preflights and cross-origin calls, driven in-process.
 
-use crate::generated::{router, FINGERPRINT};
-use crate::{app::App, send};
+use crate::generated::FINGERPRINT;
+use crate::{send, test_router};
 use schemabridge_runtime::axum::http::{HeaderName, Method};
 use schemabridge_runtime::axum::Router;
 use schemabridge_runtime::Cors;
@@ -10,8 +10,8 @@ use std::time::Duration;
 
 const APP_ORIGIN: &str = "http://localhost:5173";
 
-fn app(cors: Cors) -> Router {
-    router(App::default()).layer(cors)
+async fn app(cors: Cors) -> Router {
+    test_router().await.layer(cors)
 }
 
 fn vite() -> Cors {
@@ -43,7 +43,7 @@ fn list(answer: &crate::Answer, name: &str) -> Vec<String> {
 async fn preflight_allows_what_the_client_sends() {
     let headers = preflight(APP_ORIGIN, "content-type,x-schemabridge-schema");
     let answer = send(
-        app(vite()),
+        app(vite()).await,
         Method::OPTIONS,
         "/api/users/getProfile",
         "",
@@ -72,7 +72,7 @@ async fn cross_origin_calls_expose_the_fingerprint() {
         ("x-schemabridge-schema", "sb1-older"),
     ];
     let answer = send(
-        app(vite()),
+        app(vite()).await,
         Method::POST,
         "/api/users/getProfile",
         r#"{"userId":"nobody"}"#,
@@ -96,7 +96,7 @@ async fn cross_origin_calls_expose_the_fingerprint() {
 async fn other_origins_are_not_allowed() {
     let headers = preflight("http://evil.example", "content-type,x-schemabridge-schema");
     let path = "/api/users/getProfile";
-    let answer = send(app(vite()), Method::OPTIONS, path, "", &headers).await;
+    let answer = send(app(vite()).await, Method::OPTIONS, path, "", &headers).await;
     assert!(
         !answer.headers.contains_key("access-control-allow-origin"),
         "{:?}",
@@ -105,7 +105,7 @@ async fn other_origins_are_not_allowed() {
     // The browser refuses the call; the server itself still serves it.
     let origin = [("origin", "http://evil.example")];
     let answer = send(
-        app(vite()),
+        app(vite()).await,
         Method::POST,
         path,
         r#"{"userId":"u1"}"#,
@@ -123,7 +123,7 @@ async fn any_origin_extra_headers_and_max_age() {
         .max_age(Duration::from_secs(600));
     let headers = preflight("http://192.168.1.20:8080", "x-request-id");
     let answer = send(
-        app(cors),
+        app(cors).await,
         Method::OPTIONS,
         "/api/users/whoAmI",
         "",
@@ -140,7 +140,7 @@ async fn any_origin_extra_headers_and_max_age() {
 async fn off_by_default() {
     let headers = preflight(APP_ORIGIN, "content-type,x-schemabridge-schema");
     let path = "/api/users/getProfile";
-    let answer = send(router(App::default()), Method::OPTIONS, path, "", &headers).await;
+    let answer = send(test_router().await, Method::OPTIONS, path, "", &headers).await;
     answer.error(405, "method_not_allowed");
     assert!(!answer.headers.contains_key("access-control-allow-origin"));
     assert!(!answer.headers.contains_key("access-control-allow-methods"));

@@ -1,8 +1,8 @@
 //! The router behind a real socket on 127.0.0.1, called the way a browser
 //! on another origin calls it: preflight, then POST; and a wrong method.
 
-use crate::app::App;
-use crate::generated::{router, FINGERPRINT};
+use crate::generated::FINGERPRINT;
+use crate::test_router;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper::{Request, Response};
@@ -16,7 +16,9 @@ const APP_ORIGIN: &str = "http://localhost:5173";
 
 /// Serves the app with CORS for `APP_ORIGIN` on a free port.
 async fn serve() -> SocketAddr {
-    let app = router(App::default()).layer(Cors::allow_origins([APP_ORIGIN]).unwrap());
+    let app = test_router()
+        .await
+        .layer(Cors::allow_origins([APP_ORIGIN]).unwrap());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -124,14 +124,7 @@ async fn other_methods_are_not_allowed() {
         assert_eq!(answer.headers["x-schemabridge-schema"], FINGERPRINT);
     }
     // A path that names no function stays 404 whatever the method.
-    let answer = send(
-        router(App::default()),
-        Method::GET,
-        "/api/users/nope",
-        "",
-        &[],
-    )
-    .await;
+    let answer = send(test_router().await, Method::GET, "/api/users/nope", "", &[]).await;
     answer.error(404, "not_found");
 }
 
