@@ -372,3 +372,72 @@ fn create_user(client: &Client, clerk_id: &str, birth_details: Option<Value>) ->
 fn birth_details() -> Value {
     json!({ "date": "1990-04-12", "time": "06:30", "location": "Lyon" })
 }
+
+// ---------------------------------------------------------------- start-up evolution
+
+/// The example app stores users; a server built from a schema that makes
+/// them invalid refuses to start, names table, id, path and reason, and
+/// changes nothing; one built from a compatible schema (an optional field,
+/// a new index) starts and its new index finds the stored users; the
+/// example app then starts again on the same data.
+fn evolution_at_start_up(db: &str) {
+    let breaking = support::probe::build(support::probe::Change::RequiredField);
+    let compatible = support::probe::build(support::probe::Change::OptionalField);
+
+    let server = Server::app(db);
+    let client = server.client();
+    let ids: Vec<String> = (0..3)
+        .map(|i| create_user(&client, &format!("evolve-{i}"), (i == 0).then(birth_details)))
+        .collect();
+    let stored: Vec<Value> =
+        ids.iter().map(|id| client.ok("users.getProfile", json!({ "userId": id }))).collect();
+    server.kill();
+
+    let (status, output) = Server::run_to_exit(&breaking, &["--db", db], Duration::from_secs(120));
+    assert!(!status.success(), "a schema that invalidates stored users started:\n{output}");
+    assert!(!output.contains("listening on"), "{output}");
+    assert!(output.contains("users"), "the refusal does not name the table:\n{output}");
+    assert!(
+        ids.iter().any(|id| output.contains(id.as_str())),
+        "the refusal names none of the stored ids {ids:?}:\n{output}"
+    );
+    assert!(output.contains("level"), "the refusal does not name the path:\n{output}");
+    assert!(!output.contains("panicked"), "{output}");
+
+    // Nothing changed: the original app reads the same documents and writes.
+    let server = Server::app(db);
+    let client = server.client();
+    for (id, before) in ids.iter().zip(&stored) {
+        assert_eq!(&client.ok("users.getProfile", json!({ "userId": id })), before);
+    }
+    create_user(&client, "evolve-after-refusal", None);
+    server.kill();
+
+    let probe = Server::start(&compatible, &["--db", db])
+        .unwrap_or_else(|failure| panic!("a compatible schema did not start: {failure}"));
+    let probe_client = probe.client();
+    for (i, before) in stored.iter().enumerate() {
+        let found = probe_client.ok("probe.byEmail", json!({ "email": format!("evolve-{i}@example.com") }));
+        assert_eq!(&found, before, "the new index does not find user {i}");
+    }
+    assert_eq!(probe_client.ok("probe.byEmail", json!({ "email": "nobody@example.com" })), Value::Null);
+    probe.kill();
+
+    let server = Server::app(db);
+    let client = server.client();
+    for (id, before) in ids.iter().zip(&stored) {
+        assert_eq!(&client.ok("users.getProfile", json!({ "userId": id })), before);
+    }
+}
+
+#[test]
+fn evolution_at_start_up_on_sqlite() {
+    let dir = support::temp_dir();
+    evolution_at_start_up(&format!("sqlite:{}", dir.path().join("app.db").display()));
+}
+
+#[test]
+fn evolution_at_start_up_on_postgres() {
+    let db = FreshDatabase::create("evolution");
+    evolution_at_start_up(&db.url);
+}

@@ -1,10 +1,13 @@
-//! axum + rusqlite: one writer connection, a few readers (WAL lets them
-//! read while it writes), each call on the blocking pool.
+//! axum + rusqlite: one writer connection and four readers (WAL lets them
+//! read while it writes), each behind an async mutex, statements run on the
+//! async worker: the store's layout (its docs/storage.md), without its
+//! documents, index entries and commit sequence.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rusqlite::{params, Connection, OptionalExtension};
+use tokio::sync::Mutex;
 
 use super::{already_exists, not_found, now_ms, overflow, Failure, Int64, UserDoc};
 
@@ -70,36 +73,20 @@ impl Db {
         })))
     }
 
-    async fn read<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, Failure> {
-        let inner = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let at = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
-            let connection = inner.readers[at].lock().expect("a reader");
-            work(&connection).map_err(Failure::internal)
-        })
-        .await
-        .map_err(Failure::internal)?
+    async fn read<T>(&self, work: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, Failure> {
+        let at = self.0.next_reader.fetch_add(1, Ordering::Relaxed) % self.0.readers.len();
+        let connection = self.0.readers[at].lock().await;
+        work(&connection).map_err(Failure::internal)
     }
 
-    async fn write<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&rusqlite::Transaction) -> Result<T, Failure> + Send + 'static,
-    ) -> Result<T, Failure> {
-        let inner = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut connection = inner.writer.lock().expect("the writer");
-            let transaction = connection
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(Failure::internal)?;
-            let value = work(&transaction)?;
-            transaction.commit().map_err(Failure::internal)?;
-            Ok(value)
-        })
-        .await
-        .map_err(Failure::internal)?
+    async fn write<T>(&self, work: impl FnOnce(&rusqlite::Transaction) -> Result<T, Failure>) -> Result<T, Failure> {
+        let mut connection = self.0.writer.lock().await;
+        let transaction = connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Failure::internal)?;
+        let value = work(&transaction)?;
+        transaction.commit().map_err(Failure::internal)?;
+        Ok(value)
     }
 
     pub async fn create(&self, clerk_id: String, email: String) -> Result<String, Failure> {

@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod postgres;
+pub mod probe;
 pub mod server;
 
 pub use client::{int64, int64_of, Client, Failure};
