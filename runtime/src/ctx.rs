@@ -1,49 +1,238 @@
-//! The contexts handed to handlers: what a handler knows about its call.
+//! The contexts handed to handlers: what a handler may do during its call.
 //!
-//! There is one type per function kind so that capabilities can differ by
-//! kind later (a query will get read-only database access, a mutation
-//! read-write, an action neither but the right to call out), without
-//! changing a single handler signature.
+//! A query reads one snapshot, a mutation reads and writes in one
+//! serializable transaction, an action has no database but runs queries
+//! and mutations by reference. The router creates contexts; generated code
+//! names them through aliases (`pub type QueryCtx = …::QueryCtx<DataModel>`).
 
+use crate::__private::wire::{Encoded, Wire};
+use crate::db::Db;
+use crate::model::{DataModel, Read, Write};
+use crate::store::Transaction;
+use crate::ApiError;
 use axum::http::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
-/// Defines a context type; the three kinds only differ in name and docs today.
-macro_rules! context {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Debug, Default)]
-        pub struct $name {
-            headers: HeaderMap,
+/// Handed to a `query` handler: reads of one consistent snapshot.
+pub struct QueryCtx<M> {
+    tx: Arc<Transaction>,
+    headers: HeaderMap,
+    model: PhantomData<fn() -> M>,
+}
+
+/// Handed to a `mutation` handler: reads and writes in one serializable
+/// transaction, committed when the handler returns `Ok`.
+pub struct MutationCtx<M> {
+    tx: Arc<Transaction>,
+    headers: HeaderMap,
+    model: PhantomData<fn() -> M>,
+}
+
+/// Handed to an `action` handler: no database, but queries and mutations
+/// run by reference, each in its own transaction.
+pub struct ActionCtx<M> {
+    functions: Arc<crate::__private::Functions>,
+    headers: HeaderMap,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M: DataModel> QueryCtx<M> {
+    pub(crate) fn new(tx: Arc<Transaction>, headers: HeaderMap) -> Self {
+        QueryCtx {
+            tx,
+            headers,
+            model: PhantomData,
         }
+    }
 
-        impl $name {
-            /// A context for a call that came with `headers`; tests can pass
-            /// `HeaderMap::new()`, or use `Default`.
-            pub fn new(headers: HeaderMap) -> Self {
-                $name { headers }
-            }
+    /// The database, read-only.
+    pub fn db(&self) -> M::Db<'_, Read> {
+        Db::new(&self.tx).into()
+    }
 
-            /// The headers of the HTTP request, e.g. to read `authorization`.
-            pub fn headers(&self) -> &HeaderMap {
-                &self.headers
-            }
+    /// The headers of the HTTP request, e.g. to read `authorization`.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl<M: DataModel> MutationCtx<M> {
+    pub(crate) fn new(tx: Arc<Transaction>, headers: HeaderMap) -> Self {
+        MutationCtx {
+            tx,
+            headers,
+            model: PhantomData,
         }
-    };
+    }
+
+    /// The database, read-write.
+    pub fn db(&self) -> M::Db<'_, Write> {
+        Db::new(&self.tx).into()
+    }
+
+    /// The headers of the HTTP request, e.g. to read `authorization`.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
 }
 
-context! {
-    /// Handed to a `query` handler: a read that a client may repeat or
-    /// subscribe to.
-    QueryCtx
+impl<M: DataModel> ActionCtx<M> {
+    pub(crate) fn new(functions: Arc<crate::__private::Functions>, headers: HeaderMap) -> Self {
+        ActionCtx {
+            functions,
+            headers,
+            model: PhantomData,
+        }
+    }
+
+    /// The headers of the HTTP request, e.g. to read `authorization`.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Runs a query in its own snapshot.
+    pub async fn run_query<A: Serialize, R>(
+        &self,
+        function: FunctionRef<QueryKind, A, R>,
+        args: A,
+    ) -> Result<R, ApiError> {
+        self.run(function, args).await
+    }
+
+    /// Runs a mutation in its own transaction (retried on conflict).
+    pub async fn run_mutation<A: Serialize, R>(
+        &self,
+        function: FunctionRef<MutationKind, A, R>,
+        args: A,
+    ) -> Result<R, ApiError> {
+        self.run(function, args).await
+    }
+
+    /// Runs an action.
+    pub async fn run_action<A: Serialize, R>(
+        &self,
+        function: FunctionRef<ActionKind, A, R>,
+        args: A,
+    ) -> Result<R, ApiError> {
+        self.run(function, args).await
+    }
+
+    async fn run<K, A: Serialize, R>(
+        &self,
+        function: FunctionRef<K, A, R>,
+        args: A,
+    ) -> Result<R, ApiError> {
+        let args = serde_json::to_vec(&args).map_err(|error| {
+            ApiError::internal(format!(
+                "the arguments of {}.{} cannot be encoded: {error}",
+                function.module, function.function
+            ))
+        })?;
+        let value = self
+            .functions
+            .call(
+                function.module,
+                function.function,
+                function.kind_name,
+                self.headers.clone(),
+                args.into(),
+            )
+            .await?;
+        (function.decode)(&value).map_err(|error| {
+            ApiError::internal(format!(
+                "the result of {}.{} does not match its type: {error}",
+                function.module, function.function
+            ))
+        })
+    }
 }
 
-context! {
-    /// Handed to a `mutation` handler: a write, run once per call.
-    MutationCtx
+/// Marks a [`FunctionRef`] to a query.
+pub struct QueryKind;
+/// Marks a [`FunctionRef`] to a mutation.
+pub struct MutationKind;
+/// Marks a [`FunctionRef`] to an action.
+pub struct ActionKind;
+
+#[doc(hidden)]
+pub trait FunctionKind {
+    const NAME: &'static str;
+}
+impl FunctionKind for QueryKind {
+    const NAME: &'static str = "query";
+}
+impl FunctionKind for MutationKind {
+    const NAME: &'static str = "mutation";
+}
+impl FunctionKind for ActionKind {
+    const NAME: &'static str = "action";
 }
 
-context! {
-    /// Handed to an `action` handler: a call that may have side effects
-    /// outside the database.
-    ActionCtx
+/// A typed reference to a function of kind `K` with arguments `A` and
+/// result `R`, emitted by generated code as a constant:
+/// `pub const GET_PROFILE: FunctionRef<QueryKind, GetProfileArgs, Option<UserDoc>>`.
+pub struct FunctionRef<K, A, R> {
+    module: &'static str,
+    function: &'static str,
+    kind_name: &'static str,
+    decode: fn(&[u8]) -> Result<R, serde_json::Error>,
+    types: PhantomData<fn(K, A) -> R>,
+}
+
+impl<K, A, R> Clone for FunctionRef<K, A, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K, A, R> Copy for FunctionRef<K, A, R> {}
+
+fn decode_plain<R: DeserializeOwned>(bytes: &[u8]) -> Result<R, serde_json::Error> {
+    serde_json::from_slice(bytes)
+}
+
+fn decode_wire<R: Wire>(bytes: &[u8]) -> Result<R, serde_json::Error> {
+    serde_json::from_slice::<Encoded<R>>(bytes).map(|Encoded(value)| value)
+}
+
+impl<K: FunctionKind, A, R: DeserializeOwned> FunctionRef<K, A, R> {
+    /// A reference to `module.function`, whose result reads with plain serde.
+    pub const fn new(module: &'static str, function: &'static str) -> Self {
+        FunctionRef {
+            module,
+            function,
+            kind_name: K::NAME,
+            decode: decode_plain::<R>,
+            types: PhantomData,
+        }
+    }
+}
+
+impl<K: FunctionKind, A, R: Wire> FunctionRef<K, A, R> {
+    /// A reference to `module.function`, whose result is a bare wire type
+    /// (`int64`, `bytes`, or a list or map of them).
+    pub const fn new_wire(module: &'static str, function: &'static str) -> Self {
+        FunctionRef {
+            module,
+            function,
+            kind_name: K::NAME,
+            decode: decode_wire::<R>,
+            types: PhantomData,
+        }
+    }
+}
+
+impl<K, A, R> FunctionRef<K, A, R> {
+    /// The module of the function.
+    pub fn module(&self) -> &'static str {
+        self.module
+    }
+
+    /// The function's name.
+    pub fn function(&self) -> &'static str {
+        self.function
+    }
 }

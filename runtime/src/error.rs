@@ -47,6 +47,12 @@ impl ApiError {
         ApiError::new("not_found", message).with_status(404)
     }
 
+    /// Code `conflict`, status 409: a mutation kept conflicting with
+    /// concurrent ones and was given up after bounded retries.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError::new("conflict", message).with_status(409)
+    }
+
     /// Code `internal`, status 500: the server failed, not the caller.
     pub fn internal(message: impl Into<String>) -> Self {
         ApiError::new("internal", message).with_status(500)
@@ -158,6 +164,7 @@ mod tests {
             (ApiError::invalid_args("m", "a.b"), "invalid_args", 400),
             (ApiError::not_found("m"), "not_found", 404),
             (ApiError::internal("m"), "internal", 500),
+            (ApiError::conflict("m"), "conflict", 409),
             (ApiError::handler("m").with_status(409), "handler", 409),
         ];
         for (error, code, status) in cases {

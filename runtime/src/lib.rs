@@ -82,8 +82,12 @@
 #![warn(missing_docs)]
 
 mod ctx;
+mod db;
 mod error;
 mod id;
+mod model;
+mod schema;
+mod store;
 
 // The folder is `private/`; the module is `__private` so that no user
 // mistakes it for API (the serde and cxx convention).
@@ -91,9 +95,16 @@ mod id;
 #[path = "private/mod.rs"]
 pub mod __private;
 
-pub use ctx::{ActionCtx, MutationCtx, QueryCtx};
+pub use ctx::{ActionCtx, ActionKind, FunctionRef, MutationCtx, MutationKind, QueryCtx, QueryKind};
+pub use db::range::{
+    key_part as key, IndexRange, KeyList, KeyPart, KeyRange, Lower, RangeOn, Upper,
+};
+pub use db::{Db, Order, Page, Query, Table};
 pub use error::ApiError;
 pub use id::Id;
+pub use model::{Access, DataModel, Patch, Read, TableRow, Update, Write};
+pub use schema::{IndexSchema, Invalid, Schema, TableSchema};
+pub use store::{Store, StoreError};
 
 /// The axum version the generated router is built with.
 pub use axum;

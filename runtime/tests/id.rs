@@ -33,10 +33,6 @@ fn needs_no_bounds_on_its_table_type() {
 fn serializes_as_a_string() {
     let id: Id<User> = Id::new("k57a3\"x");
     assert_eq!(serde_json::to_string(&id).unwrap(), r#""k57a3\"x""#);
-    let back: Id<User> = serde_json::from_str(r#""k57a3\"x""#).unwrap();
-    assert_eq!(back, id);
-    let error = serde_json::from_str::<Id<User>>("42").unwrap_err();
-    assert!(error.to_string().contains("expected a string"), "{error}");
 }
 
 #[test]
@@ -46,8 +42,6 @@ fn works_as_a_map_key() {
     karma.insert(Id::new("a"), 1);
     let json = serde_json::to_string(&karma).unwrap();
     assert_eq!(json, r#"{"a":1,"b":2}"#);
-    let back: BTreeMap<Id<User>, i32> = serde_json::from_str(&json).unwrap();
-    assert_eq!(back, karma);
     // Borrow<str>: look up without building an id.
     assert_eq!(karma.get("b"), Some(&2));
 }

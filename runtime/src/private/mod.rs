@@ -3,6 +3,11 @@
 
 pub mod optional;
 mod router;
+mod validate;
 pub mod wire;
 
+pub(crate) use router::finite as router_finite;
+pub(crate) use router::run;
+pub(crate) use router::Functions;
 pub use router::RouterBuilder;
+pub use validate::validate;

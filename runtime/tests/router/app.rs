@@ -1,7 +1,7 @@
 //! A user's implementation of the generated trait, with `async fn`.
 
-use crate::generated::{users, Stats, UserDoc};
-use schemabridge_runtime::{ActionCtx, ApiError, Id, MutationCtx, QueryCtx};
+use crate::generated::{users, ActionCtx, MutationCtx, QueryCtx, Stats, User, UserDoc, UserPatch};
+use schemabridge_runtime::{ApiError, Id, Update};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Default)]
@@ -79,6 +79,61 @@ impl users::Handlers for App {
         Ok(Stats {
             samples: vec![1.0, poison],
         })
+    }
+
+    async fn create_user(
+        &self,
+        ctx: MutationCtx,
+        args: users::CreateUserArgs,
+    ) -> Result<Id<User>, ApiError> {
+        let id = ctx
+            .db()
+            .users()
+            .insert(User {
+                name: args.name,
+                karma: 0,
+            })
+            .await?;
+        match args.then.as_str() {
+            "error" => Err(ApiError::handler("refused after the insert")),
+            "panic" => panic!("handler bug after the insert (expected by the test)"),
+            _ => Ok(id),
+        }
+    }
+
+    async fn get_user(
+        &self,
+        ctx: QueryCtx,
+        args: users::GetUserArgs,
+    ) -> Result<Option<UserDoc>, ApiError> {
+        ctx.db().users().get(&args.id).await
+    }
+
+    async fn bump(&self, ctx: MutationCtx, args: users::BumpArgs) -> Result<i64, ApiError> {
+        let users = ctx.db().users();
+        let user = users
+            .get(&args.id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("no such user"))?;
+        let karma = user.karma + 1;
+        let patch = UserPatch {
+            karma: Update::Set(karma),
+            ..Default::default()
+        };
+        users.patch(&args.id, patch).await?;
+        Ok(karma)
+    }
+
+    async fn count_users(&self, ctx: QueryCtx, _args: users::CountArgs) -> Result<i64, ApiError> {
+        Ok(ctx.db().users().scan().collect().await?.len() as i64)
+    }
+
+    async fn count_via_action(
+        &self,
+        ctx: ActionCtx,
+        _args: users::CountArgs,
+    ) -> Result<i64, ApiError> {
+        ctx.run_query(users::COUNT_USERS, users::CountArgs {}).await
     }
 
     async fn boom(&self, _ctx: ActionCtx, _args: users::BoomArgs) -> Result<(), ApiError> {

@@ -4,10 +4,12 @@ mod app;
 mod args;
 mod generated;
 mod responses;
+mod store;
 
 use schemabridge_runtime::axum::body::{to_bytes, Body};
 use schemabridge_runtime::axum::http::{HeaderMap, Method, Request, StatusCode};
 use schemabridge_runtime::axum::Router;
+use schemabridge_runtime::Store;
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -67,9 +69,21 @@ pub async fn send(
     }
 }
 
+/// A fresh in-memory store with the test schema.
+pub async fn memory_store() -> Store {
+    Store::open("sqlite::memory:", &generated::SCHEMA)
+        .await
+        .unwrap()
+}
+
+/// The test app's router on a fresh in-memory store.
+pub async fn test_router() -> Router {
+    generated::router(app::App::default(), memory_store().await)
+}
+
 /// POSTs `body` to `/api/users/{function}` of a fresh app.
 pub async fn call(function: &str, body: &str) -> Answer {
-    let router = generated::router(app::App::default());
+    let router = test_router().await;
     send(
         router,
         Method::POST,

@@ -1,7 +1,7 @@
 //! What the router answers: values, errors, 404s and the fingerprint headers.
 
-use crate::generated::{router, FINGERPRINT};
-use crate::{app::App, call, send};
+use crate::generated::FINGERPRINT;
+use crate::{call, send, test_router};
 use schemabridge_runtime::axum::http::Method;
 use schemabridge_runtime::axum::routing::get;
 use schemabridge_runtime::axum::Router;
@@ -97,7 +97,7 @@ async fn unknown_functions_are_not_found() {
         "/api/x",
         "/api/users/getProfile/x",
     ] {
-        let answer = send(router(App::default()), Method::POST, path, "{}", &[]).await;
+        let answer = send(test_router().await, Method::POST, path, "{}", &[]).await;
         let message = answer.error(404, "not_found")["message"].as_str().unwrap();
         assert!(message.contains(path), "{message}");
         assert_eq!(answer.headers["x-schemabridge-schema"], FINGERPRINT);
@@ -108,7 +108,7 @@ async fn unknown_functions_are_not_found() {
 async fn other_methods_are_not_found() {
     for method in [Method::GET, Method::PUT, Method::DELETE] {
         let answer = send(
-            router(App::default()),
+            test_router().await,
             method,
             "/api/users/getProfile",
             "",
@@ -123,7 +123,7 @@ async fn other_methods_are_not_found() {
 async fn context_carries_request_headers() {
     let headers = [("x-user", "ada")];
     let answer = send(
-        router(App::default()),
+        test_router().await,
         Method::POST,
         "/api/users/whoAmI",
         "",
@@ -138,7 +138,7 @@ async fn fingerprint_headers() {
     let path = "/api/users/getProfile";
     let body = r#"{"userId":"u1"}"#;
 
-    let answer = send(router(App::default()), Method::POST, path, body, &[]).await;
+    let answer = send(test_router().await, Method::POST, path, body, &[]).await;
     assert_eq!(answer.headers["x-schemabridge-schema"], FINGERPRINT);
     assert!(!answer
         .headers
@@ -152,20 +152,20 @@ async fn fingerprint_headers() {
     );
 
     let same = [("x-schemabridge-schema", FINGERPRINT)];
-    let answer = send(router(App::default()), Method::POST, path, body, &same).await;
+    let answer = send(test_router().await, Method::POST, path, body, &same).await;
     assert!(!answer
         .headers
         .contains_key("x-schemabridge-schema-mismatch"));
 
     // A client from another schema is still served, and told.
     let other = [("x-schemabridge-schema", "sb1-older")];
-    let answer = send(router(App::default()), Method::POST, path, body, &other).await;
+    let answer = send(test_router().await, Method::POST, path, body, &other).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.headers["x-schemabridge-schema"], FINGERPRINT);
     assert_eq!(answer.headers["x-schemabridge-schema-mismatch"], "true");
 
     // Errors carry the headers too.
-    let answer = send(router(App::default()), Method::POST, path, "[]", &other).await;
+    let answer = send(test_router().await, Method::POST, path, "[]", &other).await;
     answer.error(400, "invalid_args");
     assert_eq!(answer.headers["x-schemabridge-schema-mismatch"], "true");
 }
@@ -177,9 +177,7 @@ async fn composes_with_user_routers() {
     let user = Router::new()
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { "user fallback" });
-    let app = Router::new()
-        .nest("/base", router(App::default()))
-        .merge(user);
+    let app = Router::new().nest("/base", test_router().await).merge(user);
 
     let answer = send(app.clone(), Method::POST, "/base/api/users/whoAmI", "", &[]).await;
     assert_eq!(answer.body, json!({"value": null}));

@@ -1,31 +1,22 @@
-//! One call, start to end: read the body, parse the arguments, run the
-//! handler, encode its result.
+//! One HTTP call: read the body, run the function, answer `{"value": …}`
+//! or the error.
 
-use super::{args, finite, panic::CatchPanic};
+use super::functions::{Entry, Functions};
 use crate::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use std::future::Future;
+use std::sync::Arc;
 
 /// Serves one request to a function, answering success and failure alike in
 /// the wire format.
-pub(super) async fn serve<S, C, F, Fut, A, R>(
+pub(super) async fn serve(
     request: Request,
-    state: S,
-    context: fn(HeaderMap) -> C,
-    handler: F,
-) -> Response
-where
-    F: Fn(S, C, A) -> Fut,
-    Fut: Future<Output = Result<R, ApiError>>,
-    A: DeserializeOwned,
-    R: Serialize,
-{
-    match call(request, state, context, handler).await {
+    functions: Arc<Functions>,
+    key: (&'static str, &'static str),
+) -> Response {
+    match call(request, functions, key).await {
         Ok(body) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
@@ -37,18 +28,11 @@ where
 }
 
 /// The body of a successful answer, or the error to answer instead.
-async fn call<S, C, F, Fut, A, R>(
+async fn call(
     request: Request,
-    state: S,
-    context: fn(HeaderMap) -> C,
-    handler: F,
-) -> Result<Vec<u8>, ApiError>
-where
-    F: Fn(S, C, A) -> Fut,
-    Fut: Future<Output = Result<R, ApiError>>,
-    A: DeserializeOwned,
-    R: Serialize,
-{
+    functions: Arc<Functions>,
+    key: (&'static str, &'static str),
+) -> Result<Vec<u8>, ApiError> {
     let (mut parts, body) = request.into_parts();
     let headers = std::mem::take(&mut parts.headers);
     // Through axum's extractor, so that a `DefaultBodyLimit` layer applies.
@@ -58,21 +42,14 @@ where
             ApiError::new("invalid_args", rejection.body_text())
                 .with_status(rejection.status().as_u16())
         })?;
-    let args = args::parse(&body)?;
-    // The outer `?` is a panic, the inner one the handler's own error.
-    let value = CatchPanic::new(handler(state, context(headers), args)).await??;
-    encode(&value)
-}
-
-/// `{"value": …}` as JSON text.
-fn encode<R: Serialize>(value: &R) -> Result<Vec<u8>, ApiError> {
-    #[derive(Serialize)]
-    struct Success<'a, R> {
-        value: &'a R,
-    }
-    // serde_json writes `null` for NaN and infinities; SPEC §3 wants them
-    // refused instead, so the value is checked before it is written.
-    finite::check(value)?;
-    serde_json::to_vec(&Success { value })
-        .map_err(|error| ApiError::internal(format!("the result could not be encoded: {error}")))
+    let entry: &Entry = functions
+        .entry(key)
+        .ok_or_else(|| ApiError::not_found("no such function"))?;
+    let value = functions.serve(entry, headers, body).await?;
+    // `{"value":` + the encoded value + `}`: the value is JSON already.
+    let mut answer = Vec::with_capacity(value.len() + 10);
+    answer.extend_from_slice(br#"{"value":"#);
+    answer.extend_from_slice(&value);
+    answer.push(b'}');
+    Ok(answer)
 }

@@ -12,7 +12,13 @@ use serde::ser::{self, Serialize};
 use std::fmt;
 
 /// Checks every float in `value`.
-pub(super) fn check<T: Serialize + ?Sized>(value: &T) -> Result<(), ApiError> {
+pub(crate) fn check<T: Serialize + ?Sized>(value: &T) -> Result<(), ApiError> {
+    find(value)
+        .map_err(|problem| ApiError::internal(format!("the result could not be encoded{problem}")))
+}
+
+/// Checks every float in `value`; the error reads " at `path`: reason".
+pub(crate) fn find<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
     serde_path_to_error::serialize(value, Finite).map_err(|error| {
         let path = JsonPath::from_serde(error.path());
         let at = if path.is_root() {
@@ -20,10 +26,7 @@ pub(super) fn check<T: Serialize + ?Sized>(value: &T) -> Result<(), ApiError> {
         } else {
             format!(" at `{}`", path.render())
         };
-        ApiError::internal(format!(
-            "the result could not be encoded{at}: {}",
-            error.into_inner()
-        ))
+        format!("{at}: {}", error.into_inner())
     })
 }
 

@@ -1,52 +1,74 @@
 //! The axum glue: `RouterBuilder` turns handler closures into the routes of
-//! SPEC §3, `POST /api/{module}/{function}`.
+//! SPEC §3, `POST /api/{module}/{function}`, and runs each in its
+//! transaction (see `run`).
 
 mod args;
 mod call;
 mod fingerprint;
-mod finite;
+pub(crate) mod finite;
+mod functions;
 mod json_path;
 mod panic;
+pub(crate) mod run;
 
+pub(crate) use functions::Functions;
+
+use crate::model::DataModel;
+use crate::store::Store;
 use crate::{ActionCtx, ApiError, MutationCtx, QueryCtx};
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, Uri};
+use axum::http::{HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 use axum::Router;
+use functions::Entry;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
-/// Collects one route per schema function, then yields the axum `Router`.
+/// Collects every function of a schema, then yields the axum `Router`.
 ///
 /// Each handler closure gets a clone of the state, the context of the call
 /// and the parsed arguments; its result is answered as `{"value": …}`.
-pub struct RouterBuilder<S> {
+/// `M` is the schema's generated `DataModel`.
+pub struct RouterBuilder<S, M> {
     state: S,
     fingerprint: HeaderValue,
-    router: Router,
+    store: Store,
+    entries: HashMap<(&'static str, &'static str), Entry>,
+    model: PhantomData<fn() -> M>,
 }
 
-impl<S> RouterBuilder<S>
+impl<S, M> RouterBuilder<S, M>
 where
     S: Clone + Send + Sync + 'static,
+    M: DataModel,
 {
-    /// Starts a router serving `state`, built from the schema whose
-    /// fingerprint is `fingerprint`.
+    /// Starts a router serving `state` on `store`, built from the schema
+    /// whose fingerprint is `fingerprint`.
     ///
     /// # Panics
     ///
     /// When `fingerprint` cannot be an HTTP header value (it is generated as
     /// plain ASCII, so this is a bug in the generator).
-    pub fn new(state: S, fingerprint: &'static str) -> Self {
+    pub fn new(state: S, fingerprint: &'static str, store: Store) -> Self {
         let fingerprint = HeaderValue::from_str(fingerprint)
             .unwrap_or_else(|_| panic!("schema fingerprint {fingerprint:?} is no header value"));
         RouterBuilder {
             state,
             fingerprint,
-            router: Router::new(),
+            store,
+            entries: HashMap::new(),
+            model: PhantomData,
         }
+    }
+
+    fn add(mut self, module: &'static str, function: &'static str, entry: Entry) -> Self {
+        self.entries.insert((module, function), entry);
+        self
     }
 
     /// Serves the query `module.function` with `handler`.
@@ -57,12 +79,13 @@ where
         handler: F,
     ) -> Self
     where
-        F: Fn(S, QueryCtx, A) -> Fut + Clone + Send + Sync + 'static,
+        F: Fn(S, QueryCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
     {
-        self.route(module, function, QueryCtx::new, handler)
+        let entry = functions::query(self.state.clone(), handler, false);
+        self.add(module, function, entry)
     }
 
     /// Serves the mutation `module.function` with `handler`.
@@ -73,12 +96,13 @@ where
         handler: F,
     ) -> Self
     where
-        F: Fn(S, MutationCtx, A) -> Fut + Clone + Send + Sync + 'static,
+        F: Fn(S, MutationCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
     {
-        self.route(module, function, MutationCtx::new, handler)
+        let entry = functions::mutation(self.state.clone(), handler, false);
+        self.add(module, function, entry)
     }
 
     /// Serves the action `module.function` with `handler`.
@@ -89,45 +113,90 @@ where
         handler: F,
     ) -> Self
     where
-        F: Fn(S, ActionCtx, A) -> Fut + Clone + Send + Sync + 'static,
+        F: Fn(S, ActionCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
     {
-        self.route(module, function, ActionCtx::new, handler)
+        let entry = functions::action(self.state.clone(), handler, false);
+        self.add(module, function, entry)
     }
 
-    /// The router: the functions, a JSON 404 for any other path under
-    /// `/api/`, and the schema fingerprint headers on every response.
-    pub fn finish(self) -> Router {
-        // A catch-all route under /api rather than `Router::fallback`: axum
-        // refuses to merge two routers that both have a fallback, and users
-        // merge this router with their own.
-        let router = self.router.route("/api/{*rest}", any(not_found));
-        fingerprint::layer(router, self.fingerprint)
-    }
-
-    /// Adds `POST /api/{module}/{function}`; every other method there is 404,
-    /// as for a path that names no function.
-    fn route<C, F, Fut, A, R>(
-        mut self,
+    /// Registers the internal query `module.function`: run by actions
+    /// only, `not_found` over HTTP.
+    pub fn internal_query<F, Fut, A, R>(
+        self,
         module: &'static str,
         function: &'static str,
-        context: fn(HeaderMap) -> C,
         handler: F,
     ) -> Self
     where
-        C: Send + 'static,
-        F: Fn(S, C, A) -> Fut + Clone + Send + Sync + 'static,
+        F: Fn(S, QueryCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
         A: DeserializeOwned + Send + 'static,
         R: Serialize + Send + 'static,
     {
-        let state = self.state.clone();
-        let endpoint = move |request: Request| call::serve(request, state, context, handler);
-        let path = format!("/api/{module}/{function}");
-        self.router = self.router.route(&path, post(endpoint).fallback(not_found));
-        self
+        let entry = functions::query(self.state.clone(), handler, true);
+        self.add(module, function, entry)
+    }
+
+    /// Registers the internal mutation `module.function`.
+    pub fn internal_mutation<F, Fut, A, R>(
+        self,
+        module: &'static str,
+        function: &'static str,
+        handler: F,
+    ) -> Self
+    where
+        F: Fn(S, MutationCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
+        A: DeserializeOwned + Send + 'static,
+        R: Serialize + Send + 'static,
+    {
+        let entry = functions::mutation(self.state.clone(), handler, true);
+        self.add(module, function, entry)
+    }
+
+    /// Registers the internal action `module.function`.
+    pub fn internal_action<F, Fut, A, R>(
+        self,
+        module: &'static str,
+        function: &'static str,
+        handler: F,
+    ) -> Self
+    where
+        F: Fn(S, ActionCtx<M>, A) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, ApiError>> + Send + 'static,
+        A: DeserializeOwned + Send + 'static,
+        R: Serialize + Send + 'static,
+    {
+        let entry = functions::action(self.state.clone(), handler, true);
+        self.add(module, function, entry)
+    }
+
+    /// The router: the public functions, a JSON 404 for any other path
+    /// under `/api/`, and the schema fingerprint headers on every response.
+    pub fn finish(self) -> Router {
+        let public: Vec<(&'static str, &'static str)> = self
+            .entries
+            .iter()
+            .filter(|(_, entry)| !entry.internal)
+            .map(|(key, _)| *key)
+            .collect();
+        let functions = Arc::new(Functions::new(self.store, self.entries));
+        let mut router = Router::new();
+        for (module, function) in public {
+            let functions = functions.clone();
+            let endpoint =
+                move |request: Request| call::serve(request, functions.clone(), (module, function));
+            let path = format!("/api/{module}/{function}");
+            router = router.route(&path, post(endpoint).fallback(not_found));
+        }
+        // A catch-all route under /api rather than `Router::fallback`: axum
+        // refuses to merge two routers that both have a fallback, and users
+        // merge this router with their own.
+        let router = router.route("/api/{*rest}", any(not_found));
+        fingerprint::layer(router, self.fingerprint)
     }
 }
 

@@ -8,14 +8,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// Runs a future, turning a panic while polling it into an error.
-pub(super) struct CatchPanic<F> {
+pub(crate) struct CatchPanic<F> {
     // Boxed so that pinning needs no unsafe projection; one allocation per
     // call is noise next to the JSON work.
     inner: Pin<Box<F>>,
 }
 
 impl<F: Future> CatchPanic<F> {
-    pub(super) fn new(future: F) -> Self {
+    pub(crate) fn new(future: F) -> Self {
         CatchPanic {
             inner: Box::pin(future),
         }

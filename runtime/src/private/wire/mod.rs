@@ -68,3 +68,8 @@ impl<T: Wire> Serialize for EncodedRef<'_, T> {
         self.0.serialize_wire(serializer)
     }
 }
+
+/// A value in its wire encoding as a JSON value (for index keys).
+pub(crate) fn to_value<T: Wire>(value: &T) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::to_value(EncodedRef(value))
+}

@@ -1,0 +1,402 @@
+//! The PostgreSQL backend, for apps that outgrow one machine (SPEC §9).
+//!
+//! - Connections from a deadpool-postgres pool (a small, well-kept pool
+//!   made for tokio-postgres).
+//! - Mutations: `BEGIN ISOLATION LEVEL SERIALIZABLE`; a serialization
+//!   failure or deadlock (SQLSTATE 40001, 40P01) is a conflict, and the
+//!   router runs the mutation again.
+//! - Queries: `REPEATABLE READ READ ONLY`, one snapshot.
+//! - Commit sequence: the last statements before `COMMIT` take a
+//!   transaction-scoped advisory lock and draw `nextval`, so sequence order
+//!   is commit order across every instance, without conflicts on a counter
+//!   row.
+//! - `_creationTime` comes from a row per table, advanced on a separate
+//!   connection outside the transaction (like a sequence): strictly
+//!   increasing across instances, and concurrent inserts into one table do
+//!   not conflict on it.
+
+use super::{Fault, Row, Scan, StoredIndex};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use tokio::sync::Mutex;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, NoTls};
+
+const POOL_SIZE: usize = 16;
+/// The advisory lock that orders commits (an arbitrary constant, "sbcommit").
+const COMMIT_LOCK: i64 = 0x7362_636f_6d6d_6974;
+/// The advisory lock that serializes start-up evolution between instances.
+const EVOLVE_LOCK: i64 = 0x7362_6576_6f6c_7665;
+
+const SETUP: &str = "
+CREATE TABLE IF NOT EXISTS _sb_meta (key text PRIMARY KEY, value bigint NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS _sb_commit_seq;
+CREATE TABLE IF NOT EXISTS _sb_tables (
+    name text PRIMARY KEY, shape text NOT NULL, last_creation double precision NOT NULL
+);
+CREATE TABLE IF NOT EXISTS _sb_indexes (
+    id bigserial PRIMARY KEY, tbl text NOT NULL, name text NOT NULL, fields text NOT NULL,
+    UNIQUE (tbl, name)
+);
+CREATE TABLE IF NOT EXISTS _sb_documents (
+    id text COLLATE \"C\" PRIMARY KEY, tbl text NOT NULL,
+    creation_time double precision NOT NULL, body text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS _sb_documents_by_table ON _sb_documents (tbl, id);
+CREATE TABLE IF NOT EXISTS _sb_entries (
+    idx bigint NOT NULL, key bytea NOT NULL, id text NOT NULL, PRIMARY KEY (idx, key)
+);
+";
+
+/// A PostgreSQL database.
+pub(crate) struct Postgres {
+    pool: Pool,
+    /// Outside every transaction: advances `_creationTime` clocks.
+    clock: Mutex<Object>,
+}
+
+impl Postgres {
+    pub(crate) async fn open(url: &str) -> Result<Postgres, Fault> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|error| Fault::Internal(format!("invalid PostgreSQL URL: {error}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|error| Fault::Internal(format!("PostgreSQL pool: {error}")))?;
+        let clock = pool.get().await.map_err(pool_fault)?;
+        Ok(Postgres {
+            pool,
+            clock: Mutex::new(clock),
+        })
+    }
+
+    /// Creates the store's tables (under a lock: instances may start together).
+    pub(crate) async fn begin_evolution(&self) -> Result<PostgresTx, Fault> {
+        let tx = self.begin(true).await?;
+        tx.client()?
+            .query("SELECT pg_advisory_xact_lock($1)", &[&EVOLVE_LOCK])
+            .await?;
+        tx.client()?.batch_execute(SETUP).await?;
+        Ok(tx)
+    }
+
+    pub(crate) async fn begin(&self, write: bool) -> Result<PostgresTx, Fault> {
+        let client = self.pool.get().await.map_err(pool_fault)?;
+        let begin = if write {
+            "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        } else {
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        };
+        let tx = PostgresTx {
+            client: Some(client),
+        };
+        tx.client()?.batch_execute(begin).await?;
+        Ok(tx)
+    }
+
+    pub(crate) async fn creation_time(&self, table: &str, now: f64) -> Result<f64, Fault> {
+        let clock = self.clock.lock().await;
+        let statement = clock
+            .prepare_cached(
+                "UPDATE _sb_tables SET last_creation = \
+                 CASE WHEN last_creation < $2 THEN $2 ELSE last_creation + $3 END \
+                 WHERE name = $1 RETURNING last_creation",
+            )
+            .await?;
+        let row = clock
+            .query_one(&statement, &[&table, &now, &super::CREATION_STEP])
+            .await?;
+        Ok(row.get(0))
+    }
+}
+
+fn pool_fault(error: deadpool_postgres::PoolError) -> Fault {
+    Fault::Internal(format!("PostgreSQL connection: {error}"))
+}
+
+/// One open transaction. Dropped unfinished (a cancelled request), its
+/// connection leaves the pool and closes, which rolls it back on the server.
+pub(crate) struct PostgresTx {
+    client: Option<Object>,
+}
+
+impl Drop for PostgresTx {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            drop(Object::take(client));
+        }
+    }
+}
+
+impl PostgresTx {
+    fn client(&self) -> Result<&Object, Fault> {
+        self.client
+            .as_ref()
+            .ok_or_else(|| Fault::Internal("the transaction has ended".into()))
+    }
+
+    /// Ends the transaction with `sql`; the connection goes back to the pool
+    /// only when that worked.
+    async fn end(&mut self, sql: &str) -> Result<(), Fault> {
+        self.client()?.batch_execute(sql).await?;
+        // Back to the pool: dropping an `Object` returns it.
+        drop(self.client.take());
+        Ok(())
+    }
+
+    pub(crate) async fn commit(&mut self, wrote: bool) -> Result<u64, Fault> {
+        let client = self.client()?;
+        let sequence: i64 = if wrote {
+            client
+                .query("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
+                .await?;
+            client
+                .query_one("SELECT nextval('_sb_commit_seq')", &[])
+                .await?
+                .get(0)
+        } else {
+            last_sequence(client).await?
+        };
+        self.end("COMMIT").await?;
+        Ok(sequence as u64)
+    }
+
+    pub(crate) async fn rollback(&mut self) -> Result<(), Fault> {
+        self.end("ROLLBACK").await
+    }
+
+    pub(crate) async fn sequence(&mut self) -> Result<u64, Fault> {
+        Ok(last_sequence(self.client()?).await? as u64)
+    }
+
+    pub(crate) async fn get(&mut self, id: &str) -> Result<Option<(String, f64, String)>, Fault> {
+        let client = self.client()?;
+        let statement = client
+            .prepare_cached("SELECT tbl, creation_time, body FROM _sb_documents WHERE id = $1")
+            .await?;
+        let row = client.query_opt(&statement, &[&id]).await?;
+        Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
+    }
+
+    pub(crate) async fn scan(&mut self, scan: &Scan) -> Result<Vec<Row>, Fault> {
+        let client = self.client()?;
+        let statement = client.prepare_cached(scan_sql(scan.desc)).await?;
+        let limit = scan.limit as i64;
+        let rows = client
+            .query(&statement, &[&scan.index, &scan.lo, &scan.hi, &limit])
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Row {
+                key: row.get(0),
+                id: row.get(1),
+                creation_time: row.get(2),
+                body: row.get(3),
+            })
+            .collect())
+    }
+
+    pub(crate) async fn explain_scan(&mut self, scan: &Scan) -> Result<String, Fault> {
+        let client = self.client()?;
+        let limit = scan.limit as i64;
+        let sql = format!("EXPLAIN {}", scan_sql(scan.desc));
+        let rows = client
+            .query(&sql, &[&scan.index, &scan.lo, &scan.hi, &limit])
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| row.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+
+    pub(crate) async fn insert_document(
+        &mut self,
+        table: &str,
+        id: &str,
+        creation_time: f64,
+        body: &str,
+    ) -> Result<(), Fault> {
+        self.execute(
+            "INSERT INTO _sb_documents (id, tbl, creation_time, body) VALUES ($1, $2, $3, $4)",
+            &[&id, &table, &creation_time, &body],
+        )
+        .await
+    }
+
+    pub(crate) async fn update_document(&mut self, id: &str, body: &str) -> Result<(), Fault> {
+        self.execute(
+            "UPDATE _sb_documents SET body = $2 WHERE id = $1",
+            &[&id, &body],
+        )
+        .await
+    }
+
+    pub(crate) async fn delete_document(&mut self, id: &str) -> Result<(), Fault> {
+        self.execute("DELETE FROM _sb_documents WHERE id = $1", &[&id])
+            .await
+    }
+
+    pub(crate) async fn insert_entry(
+        &mut self,
+        index: i64,
+        key: &[u8],
+        id: &str,
+    ) -> Result<(), Fault> {
+        self.execute(
+            "INSERT INTO _sb_entries (idx, key, id) VALUES ($1, $2, $3)",
+            &[&index, &key, &id],
+        )
+        .await
+    }
+
+    pub(crate) async fn delete_entry(&mut self, index: i64, key: &[u8]) -> Result<(), Fault> {
+        self.execute(
+            "DELETE FROM _sb_entries WHERE idx = $1 AND key = $2",
+            &[&index, &key],
+        )
+        .await
+    }
+
+    async fn execute(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<(), Fault> {
+        let client = self.client()?;
+        let statement = client.prepare_cached(sql).await?;
+        client.execute(&statement, params).await?;
+        Ok(())
+    }
+
+    // --- Evolution (start-up only) ---
+
+    pub(crate) async fn stored_tables(&mut self) -> Result<Vec<(String, String)>, Fault> {
+        let rows = self
+            .client()?
+            .query("SELECT name, shape FROM _sb_tables", &[])
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    pub(crate) async fn stored_indexes(&mut self) -> Result<Vec<StoredIndex>, Fault> {
+        let rows = self
+            .client()?
+            .query("SELECT id, tbl, name, fields FROM _sb_indexes", &[])
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| StoredIndex {
+                id: r.get(0),
+                table: r.get(1),
+                name: r.get(2),
+                fields: r.get(3),
+            })
+            .collect())
+    }
+
+    pub(crate) async fn set_table(&mut self, name: &str, shape: &str) -> Result<(), Fault> {
+        self.execute(
+            "INSERT INTO _sb_tables (name, shape, last_creation) VALUES ($1, $2, 0) \
+             ON CONFLICT (name) DO UPDATE SET shape = excluded.shape",
+            &[&name, &shape],
+        )
+        .await
+    }
+
+    pub(crate) async fn documents(
+        &mut self,
+        table: &str,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, f64, String)>, Fault> {
+        let limit = limit as i64;
+        let rows = self
+            .client()?
+            .query(
+                "SELECT id, creation_time, body FROM _sb_documents \
+                 WHERE tbl = $1 AND id > $2 ORDER BY id LIMIT $3",
+                &[&table, &after, &limit],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    pub(crate) async fn create_index(
+        &mut self,
+        table: &str,
+        name: &str,
+        fields: &str,
+    ) -> Result<i64, Fault> {
+        let row = self
+            .client()?
+            .query_one(
+                "INSERT INTO _sb_indexes (tbl, name, fields) VALUES ($1, $2, $3) RETURNING id",
+                &[&table, &name, &fields],
+            )
+            .await?;
+        Ok(row.get(0))
+    }
+
+    pub(crate) async fn drop_index(&mut self, index: i64) -> Result<(), Fault> {
+        let client = self.client()?;
+        client
+            .execute("DELETE FROM _sb_entries WHERE idx = $1", &[&index])
+            .await?;
+        client
+            .execute("DELETE FROM _sb_indexes WHERE id = $1", &[&index])
+            .await?;
+        Ok(())
+    }
+}
+
+async fn last_sequence(client: &Client) -> Result<i64, Fault> {
+    let row = client
+        .query_one(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM _sb_commit_seq",
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+fn scan_sql(desc: bool) -> &'static str {
+    if desc {
+        "SELECT e.key, e.id, d.creation_time, d.body FROM _sb_entries e \
+         JOIN _sb_documents d ON d.id = e.id \
+         WHERE e.idx = $1 AND e.key >= $2 AND e.key < $3 \
+         ORDER BY e.key DESC LIMIT $4"
+    } else {
+        "SELECT e.key, e.id, d.creation_time, d.body FROM _sb_entries e \
+         JOIN _sb_documents d ON d.id = e.id \
+         WHERE e.idx = $1 AND e.key >= $2 AND e.key < $3 \
+         ORDER BY e.key LIMIT $4"
+    }
+}
+
+impl From<tokio_postgres::Error> for Fault {
+    fn from(error: tokio_postgres::Error) -> Self {
+        match error.code() {
+            Some(code)
+                if *code == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *code == SqlState::T_R_DEADLOCK_DETECTED =>
+            {
+                Fault::Conflict(error.to_string())
+            }
+            _ => Fault::Internal(match error.as_db_error() {
+                Some(db) => format!("PostgreSQL: {}: {}", db.code().code(), db.message()),
+                None => format!("PostgreSQL: {error}"),
+            }),
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The store conformance suite: every test runs on SQLite in memory, on a
+//! SQLite file and on PostgreSQL (a real server, see
+//! scripts/pg-test-cluster.sh).
+
+mod model;
+mod ops;
+
+use schemabridge_runtime::{Schema, Store};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The one variable the PostgreSQL tests read.
+pub const POSTGRES_URL_VAR: &str = "SCHEMABRIDGE_TEST_POSTGRES_URL";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Memory,
+    File,
+    Postgres,
+}
+
+/// Where a test's database lives; reopening the same place sees the same data.
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub url: String,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl Backend {
+    /// A fresh, empty database for one test.
+    pub async fn place(self) -> Place {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let unique = format!("{}_{}_{n}", std::process::id(), nanos());
+        match self {
+            Backend::Memory => Place {
+                url: "sqlite::memory:".to_owned(),
+            },
+            Backend::File => {
+                let dir = std::env::temp_dir().join("schemabridge-store-tests");
+                std::fs::create_dir_all(&dir).unwrap();
+                let path = dir.join(format!("{unique}.db"));
+                Place {
+                    url: format!("sqlite:{}", path.display()),
+                }
+            }
+            Backend::Postgres => {
+                let url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+                    panic!(
+                        "{POSTGRES_URL_VAR} is not set: the PostgreSQL conformance tests need a \
+                         server. Start a throwaway one with \
+                         `eval \"$(scripts/pg-test-cluster.sh start)\"` (stop it with \
+                         `scripts/pg-test-cluster.sh stop`), or run .ci/run, which does both."
+                    )
+                });
+                let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                    .await
+                    .unwrap_or_else(|error| panic!("cannot connect to {url}: {error}"));
+                tokio::spawn(connection);
+                let name = format!("sb_test_{unique}");
+                client
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                Place {
+                    url: with_database(&url, &name),
+                }
+            }
+        }
+    }
+
+    pub async fn open(self, schema: &'static Schema) -> Store {
+        let place = self.place().await;
+        Store::open(&place.url, schema)
+            .await
+            .unwrap_or_else(|error| panic!("{self:?}: {error}"))
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+/// `url` with its database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}
+
+/// Instantiates each named test function once per backend.
+#[macro_export]
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_memory {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::Backend::Memory).await
+            })*
+        }
+        mod sqlite_file {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::Backend::File).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::Backend::Postgres).await
+            })*
+        }
+    };
+}
