@@ -187,12 +187,14 @@ async fn bench(cli: &Cli) -> Result<(), String> {
         for &size in &cli.lookup_sizes {
             for kind in [Kind::App, Kind::Baseline] {
                 let database = Database::fresh(backend).await?;
+                database.synchronous_commit(false).await?;
                 let started = Instant::now();
                 match kind {
                     Kind::App => seed::app(&database.url, size).await?,
                     Kind::Baseline => seed_baseline(&binaries.me, &database.url, size)?,
                 }
                 let seeding = started.elapsed();
+                database.synchronous_commit(true).await?;
                 let server = binaries.start(kind, &database.url)?;
                 let bodies: Vec<Bytes> = (0..4096)
                     .map(|_| {

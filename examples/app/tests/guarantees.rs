@@ -194,11 +194,12 @@ fn acknowledged_writes_survive_sigkill_on_postgres() {
 }
 
 fn note_args(reading: &str, author: &str, key: &str, i: i64) -> Value {
+    let mood = ["calm", "curious", "worried"][i as usize % 3];
     json!({
         "readingId": reading,
         "authorId": author,
         "body": format!("note {key}"),
-        "mood": ["calm", "curious", "worried"][i as usize % 3],
+        "mood": mood,
         "attachments": [
             { "kind": "link", "url": format!("https://example.com/{key}"), "title": null },
             { "kind": "image", "mimeType": "image/png", "data": { "$bytes": "iVBORw0KGgo=" } },

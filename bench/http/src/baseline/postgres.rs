@@ -9,7 +9,8 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 use super::{already_exists, not_found, now_ms, overflow, Failure, Int64, UserDoc};
 
 const POOL_SIZE: usize = 16;
-const RETRIES: usize = 20;
+/// The store's retry policy: up to 40 attempts, jittered exponential backoff.
+const ATTEMPTS: u32 = 40;
 
 pub struct Db {
     pool: Pool,
@@ -69,7 +70,7 @@ impl Db {
 
     pub async fn create(&self, clerk_id: &str, email: &str) -> Result<String, Failure> {
         let mut client = self.client().await?;
-        for _ in 0..RETRIES {
+        for attempt in 1..=ATTEMPTS {
             let tx = serializable(&mut client).await?;
             let outcome: Result<_, tokio_postgres::Error> = async {
                 let taken = tx
@@ -91,7 +92,7 @@ impl Db {
             match outcome {
                 Ok(Some(id)) => return Ok(id.to_string()),
                 Ok(None) => return Err(already_exists()),
-                Err(error) if retryable(&error) => continue,
+                Err(error) if retryable(&error) => backoff(attempt).await,
                 Err(error) => return Err(Failure::internal(error)),
             }
         }
@@ -128,7 +129,7 @@ impl Db {
 
     pub async fn add_karma(&self, id: i64, amount: i64) -> Result<i64, Failure> {
         let mut client = self.client().await?;
-        for _ in 0..RETRIES {
+        for attempt in 1..=ATTEMPTS {
             let tx = serializable(&mut client).await?;
             let outcome: Result<_, tokio_postgres::Error> = async {
                 let update = tx
@@ -150,7 +151,7 @@ impl Db {
                 Err(error) if error.code() == Some(&SqlState::NUMERIC_VALUE_OUT_OF_RANGE) => {
                     return Err(overflow())
                 }
-                Err(error) if retryable(&error) => continue,
+                Err(error) if retryable(&error) => backoff(attempt).await,
                 Err(error) => return Err(Failure::internal(error)),
             }
         }
@@ -171,6 +172,11 @@ async fn serializable(
 
 fn retryable(error: &tokio_postgres::Error) -> bool {
     matches!(error.code(), Some(code) if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED)
+}
+
+async fn backoff(attempt: u32) {
+    let ceiling_ms = 2u64 << attempt.min(5);
+    tokio::time::sleep(std::time::Duration::from_micros(fastrand::u64(0..=ceiling_ms * 1000))).await;
 }
 
 fn conflict() -> Failure {

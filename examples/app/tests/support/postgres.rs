@@ -7,12 +7,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const URL_VARIABLE: &str = "SCHEMABRIDGE_TEST_POSTGRES_URL";
 
-const HOW_TO_START: &str = "\
-start a local cluster and point the tests at it, for example:
-    su postgres -c 'initdb -D /tmp/sb-pg -U postgres --auth=trust'
-    su postgres -c \"pg_ctl -D /tmp/sb-pg -o '-p 5432 -c listen_addresses=127.0.0.1' -l /tmp/sb-pg/log start\"
-    export SCHEMABRIDGE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres
-(the role must be allowed to CREATE DATABASE; see docs/storage.md)";
+const HOW_TO_START: &str = "start a throwaway cluster with \
+`eval \"$(scripts/pg-test-cluster.sh start)\"` (stop it with `scripts/pg-test-cluster.sh stop`), \
+or run .ci/run, which does both; any role that may CREATE DATABASE works \
+(SCHEMABRIDGE_TEST_POSTGRES_URL=postgres://USER@HOST:PORT/postgres)";
 
 pub struct FreshDatabase {
     pub url: String,
