@@ -14,13 +14,24 @@ pub fn dump(schema: &Schema) -> String {
 /// indexes; not docs or positions) as 16 hex digits. Server and client
 /// compare it to notice they were generated from different schemas.
 pub fn fingerprint(schema: &Schema) -> String {
-    let mut hasher = Fnv1a(0xcbf2_9ce4_8422_2325);
+    let mut hasher = Fnv1a::new();
     write_model(&mut hasher, schema, false);
-    format!("{:016x}", hasher.0)
+    hasher.hex()
 }
 
 /// Hashes text as it is written, so the model's text is never held whole.
-struct Fnv1a(u64);
+pub(crate) struct Fnv1a(pub(crate) u64);
+
+impl Fnv1a {
+    pub(crate) fn new() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// The hash as 16 hex digits.
+    pub(crate) fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
 
 impl Write for Fnv1a {
     fn write_str(&mut self, text: &str) -> std::fmt::Result {
@@ -148,9 +159,12 @@ fn write_model<W: Write>(out: &mut W, schema: &Schema, docs: bool) {
                 FunctionKind::Mutation => "mutation",
                 FunctionKind::Action => "action",
             };
+            // Only internal functions are marked, so that the fingerprints
+            // of schemas without any stay as they were.
+            let internal = if function.internal { "internal " } else { "" };
             let _ = writeln!(
                 out,
-                "  {kind} {} (rust {}): {} -> {} (ts {})",
+                "  {internal}{kind} {} (rust {}): {} -> {} (ts {})",
                 function.name.wire,
                 function.name.rust,
                 schema.ty(function.args).rust_name,

@@ -227,13 +227,30 @@ pub struct Table {
     /// The TypeScript document interface (`UserDoc`), which `Doc<"users">`
     /// resolves to.
     pub doc_ts_name: String,
+    /// The Rust names of the table's typed storage access.
+    pub storage: TableStorage,
     pub indexes: Vec<Index>,
     pub span: Span,
+}
+
+/// The Rust items that give typed access to one table's documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableStorage {
+    /// The method of the generated `Db` that opens the table
+    /// (`ctx.db().users()`), escaped where needed.
+    pub method: String,
+    /// The patch struct (`UserPatch`).
+    pub patch: String,
+    /// The table handle, with one method per index (`UserTable`).
+    pub handle: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     pub name: String,
+    /// The method of the table handle that queries the index (the name,
+    /// escaped where it is a Rust keyword).
+    pub rust: String,
     /// Field paths, each a list of wire names (`birthDetails.date` is
     /// `["birthDetails", "date"]`).
     pub fields: Vec<Vec<String>>,
@@ -271,6 +288,9 @@ pub struct Function {
     pub name: Name,
     pub kind: FunctionKind,
     pub doc: Option<String>,
+    /// `internal: true`: not served over the network and not in the
+    /// TypeScript `api`; other functions run it through their context.
+    pub internal: bool,
     /// The `<Function>Args` object type, scoped to the module in Rust.
     pub args: TypeId,
     /// The TypeScript name of the result type (`UsersGetProfileResult`).

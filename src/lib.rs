@@ -15,6 +15,7 @@ pub mod emit;
 mod error;
 pub mod ir;
 pub mod output;
+pub mod shape;
 pub mod source;
 mod suggest;
 pub mod syntax;

@@ -278,6 +278,11 @@ fn long_names_model(len: usize) -> Schema {
             .optional(),
         ],
     );
+    b.index(
+        users,
+        &long_name("by_name", len),
+        &[&long_name("name", len), &long_name("tags", len)],
+    );
     let point = b.named(
         &type_name("Point"),
         object(vec![
@@ -344,7 +349,8 @@ fn long_names_model(len: usize) -> Schema {
         FunctionKind::Mutation,
         vec![],
         record(Ty::Id(users), Ty::Named(tree)),
-    );
+    )
+    .internal = true;
     b.function(module, "ping", FunctionKind::Action, vec![], Ty::Int64);
     // Deep enough that lines get the least room prettyplease gives one.
     let mut deep = Ty::Doc(users);
@@ -409,7 +415,7 @@ fn long_names_wrap_as_prettyplease_wraps_them() {
         ),
         // A method signature.
         format!(
-            "        fn {get}(\n            &self,\n            ctx: ::schemabridge_runtime::QueryCtx,\n"
+            "        fn {get}(\n            &self,\n            ctx: super::QueryCtx,\n"
         ),
     ] {
         assert!(rust.contains(&expected), "missing:\n{expected}\nin:\n{rust}");
@@ -614,6 +620,26 @@ mod random {
             }
         }
 
+        /// Indexes over top-level fields, each one to three of them.
+        fn indexes(&mut self, fields: &[Field]) -> Vec<Index> {
+            if fields.is_empty() {
+                return Vec::new();
+            }
+            (0..self.rng.below(4))
+                .map(|_| {
+                    let count = 1 + self.rng.below(3);
+                    Index {
+                        name: text(self.rng),
+                        rust: ident(self.rng, false),
+                        fields: (0..count)
+                            .map(|_| vec![self.rng.pick(fields).name.wire.clone()])
+                            .collect(),
+                        span: Span::default(),
+                    }
+                })
+                .collect()
+        }
+
         fn fields(&mut self, scope: Scope) -> Vec<Field> {
             let count = match self.rng.below(10) {
                 0 => 0,
@@ -718,13 +744,19 @@ mod random {
             let empty = TypeBody::Object(Object { fields: Vec::new() });
             let fields = g.def(Scope::Root, Origin::Table(table), empty);
             let fields_name = &g.schema.types[fields.0 as usize].rust_name;
-            let doc_name = format!("{}Doc", fields_name.trim_start_matches("r#"));
+            let base = fields_name.trim_start_matches("r#").to_owned();
+            let doc_name = format!("{base}Doc");
             g.schema.tables.push(Table {
                 name: text(g.rng),
-                doc: None,
+                doc: doc(g.rng),
                 fields,
                 doc_rust_name: doc_name.clone(),
                 doc_ts_name: doc_name,
+                storage: TableStorage {
+                    method: name(g.rng).rust,
+                    patch: format!("{base}Patch"),
+                    handle: format!("{base}Table"),
+                },
                 indexes: Vec::new(),
                 span: Span::default(),
             });
@@ -732,6 +764,7 @@ mod random {
         for t in 0..tables {
             let fields = g.fields(Scope::Root);
             let id = g.schema.tables[t].fields;
+            g.schema.tables[t].indexes = g.indexes(&fields);
             g.schema.types[id.0 as usize].body = TypeBody::Object(Object { fields });
         }
         for _ in 0..g.rng.below(8) {
@@ -763,6 +796,7 @@ mod random {
                     name: name(g.rng),
                     kind,
                     doc: doc(g.rng),
+                    internal: g.rng.below(4) == 0,
                     args,
                     returns_ts_name: "Result".into(),
                     returns,

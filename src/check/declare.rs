@@ -80,6 +80,11 @@ impl Checker<'_> {
             fields,
             doc_rust_name: doc_name.clone(),
             doc_ts_name: doc_name,
+            storage: ir::TableStorage {
+                method: super::names::rust_snake(&name.name),
+                patch: format!("{type_name}Patch"),
+                handle: format!("{type_name}Table"),
+            },
             indexes: Vec::new(),
             span: name.span,
         });

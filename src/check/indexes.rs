@@ -13,6 +13,11 @@ use crate::syntax::ast::{self, IndexDecl, Section};
 
 /// Every document is indexed by these already.
 const RESERVED_INDEXES: &[&str] = &["by_id", "by_creation_time"];
+/// The methods of every generated table handle (`ctx.db().users().get(…)`),
+/// which an index method of the same name would hide.
+const TABLE_METHODS: &[&str] = &[
+    "get", "scan", "index", "insert", "patch", "replace", "delete", "deref",
+];
 const MAX_INDEX_FIELDS: usize = 16;
 
 impl Checker<'_> {
@@ -45,6 +50,19 @@ impl Checker<'_> {
                 .help(
                     "every table already has `by_id` and `by_creation_time`; choose another name",
                 ),
+            );
+        } else if TABLE_METHODS.contains(&name.name.as_str()) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::ReservedName,
+                    name.span,
+                    format!(
+                        "`{}` is a method of every table in generated Rust",
+                        name.name
+                    ),
+                )
+                .label("reserved index name")
+                .help("each index becomes a method of its table; choose a name like `by_…`"),
             );
         } else if !is_index_name(&name.name) {
             self.diagnostics.push(
@@ -97,6 +115,7 @@ impl Checker<'_> {
         }
         ok.then(|| Index {
             name: name.name.clone(),
+            rust: super::names::rust_snake(&name.name),
             fields: paths,
             span: name.span,
         })

@@ -208,6 +208,7 @@ impl Checker<'_> {
                 name: member_name(&function.name.name),
                 kind: function.kind,
                 doc: function.doc.clone(),
+                internal: function.internal,
                 args,
                 returns_ts_name: format!("{prefix}{base}Result"),
                 returns,

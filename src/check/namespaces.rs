@@ -53,7 +53,7 @@ impl<'a> Namespace<'a> {
 }
 
 /// A generated name: its scope, Rust name (empty: TypeScript only),
-/// TypeScript name, and where it comes from.
+/// TypeScript name (empty: Rust only), and where it comes from.
 type Named<'a> = (Scope, &'a str, &'a str, Span);
 
 impl Checker<'_> {
@@ -61,6 +61,7 @@ impl Checker<'_> {
         // A clash of two functions or modules also makes their generated
         // `…Args` and `…Result` names clash; report only the cause.
         let reported = self.check_member_names();
+        self.check_table_methods();
         let mut names: Vec<Named<'_>> = Vec::with_capacity(self.types.len() + self.tables.len());
         for def in &self.types {
             names.push((def.scope, &def.rust_name, &def.ts_name, def.span));
@@ -72,6 +73,10 @@ impl Checker<'_> {
                     &table.doc_ts_name,
                     table.span,
                 ));
+                // Rust only: TypeScript has no storage types.
+                for rust in [&table.storage.patch, &table.storage.handle] {
+                    names.push((Scope::Root, rust, "", table.span));
+                }
             }
         }
         for function in self.modules.iter().flat_map(|m| &m.functions) {
@@ -79,7 +84,7 @@ impl Checker<'_> {
         }
         // Report in file order, so "first" is the earlier place.
         names.sort_by_key(|n| n.3.start);
-        let mut rust_root = Namespace::new("Rust", &[]);
+        let mut rust_root = Namespace::new("Rust", crate::emit::rust::RESERVED_RUST_NAMES);
         let mut rust_modules: Vec<Namespace<'_>> = (0..self.modules.len())
             .map(|_| Namespace::new("Rust", &["Handlers"]))
             .collect();
@@ -94,10 +99,43 @@ impl Checker<'_> {
                 (false, Scope::Root) => rust_root.claim(rust, span),
                 (false, Scope::Module(m)) => rust_modules[m.0 as usize].claim(rust, span),
             };
-            let ts_claim = ts.claim(ts_name, span);
+            let ts_claim = match ts_name.is_empty() {
+                true => Ok(()),
+                false => ts.claim(ts_name, span),
+            };
             // One report per clash: the TypeScript name usually clashes
             // with the same place as the Rust one.
             problems.extend(rust_claim.err().or(ts_claim.err()));
+        }
+        for problem in problems {
+            self.diagnostics.push(problem);
+        }
+    }
+
+    /// Tables become methods of the generated `Db` (`ctx.db().users()`).
+    fn check_table_methods(&mut self) {
+        let mut methods: HashMap<&str, (&str, Span)> = HashMap::new();
+        let mut problems = Vec::new();
+        for table in &self.tables {
+            let rust = names::unraw(&table.storage.method);
+            match methods.get(rust) {
+                Some((other, first)) => problems.push(
+                    Diagnostic::error(
+                        Code::NameCollision,
+                        table.span,
+                        format!(
+                            "tables `{other}` and `{}` both become the Rust method `{rust}`",
+                            table.name
+                        ),
+                    )
+                    .label("second name")
+                    .related(*first, "first name")
+                    .help("rename one of the two"),
+                ),
+                None => {
+                    methods.insert(rust, (&table.name, table.span));
+                }
+            }
         }
         for problem in problems {
             self.diagnostics.push(problem);

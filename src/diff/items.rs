@@ -8,6 +8,9 @@
 //! | function removed | clients | OLD clients calling it get `not_found` |
 //! | function kind changed | clients | OLD clients call it with the old kind |
 //! | function added | safe | OLD clients do not call it |
+//! | internal function removed, added or changed | safe | clients never call it |
+//! | function made internal | clients | OLD clients calling it get `not_found` |
+//! | function no longer internal | safe | OLD clients do not call it |
 //!
 //! Fields, arguments and results follow the rules of [`super::walk`].
 
@@ -109,6 +112,13 @@ pub(super) fn functions(walker: &mut Walker<'_>) {
         for function in &module.functions {
             let name = format!("{}.{}", module.name.wire, function.name.wire);
             match new_functions.get(&name) {
+                None if function.internal => walker.push(
+                    Class::Safe,
+                    format!("internal function `{name}` removed"),
+                    INTERNAL,
+                    Some((function.span, "removed".into())),
+                    None,
+                ),
                 None => walker.push(
                     Class::Client,
                     format!("function `{name}` removed"),
@@ -116,7 +126,24 @@ pub(super) fn functions(walker: &mut Walker<'_>) {
                     Some((function.span, "removed".into())),
                     None,
                 ),
-                Some(other) => compare(walker, &name, function, other),
+                Some(other) => match (function.internal, other.internal) {
+                    (false, false) => compare(walker, &name, function, other),
+                    (true, true) => compare_internal(walker, &name, function, other),
+                    (false, true) => walker.push(
+                        Class::Client,
+                        format!("function `{name}` made internal"),
+                        "clients built from OLD that call it get `not_found`",
+                        Some((function.span, "served".into())),
+                        Some((other.span, "now internal".into())),
+                    ),
+                    (true, false) => walker.push(
+                        Class::Safe,
+                        format!("function `{name}` no longer internal"),
+                        "clients built from OLD do not call it",
+                        Some((function.span, "internal".into())),
+                        Some((other.span, "now served".into())),
+                    ),
+                },
             }
         }
     }
@@ -124,10 +151,14 @@ pub(super) fn functions(walker: &mut Walker<'_>) {
         for function in &module.functions {
             let name = format!("{}.{}", module.name.wire, function.name.wire);
             if !old_functions.contains_key(&name) {
+                let (what, reason) = match function.internal {
+                    true => ("internal function", INTERNAL),
+                    false => ("function", "clients built from OLD do not call it"),
+                };
                 walker.push(
                     Class::Safe,
-                    format!("function `{name}` added"),
-                    "clients built from OLD do not call it",
+                    format!("{what} `{name}` added"),
+                    reason,
                     None,
                     Some((function.span, "added".into())),
                 );
@@ -148,6 +179,21 @@ fn by_name(schema: &Schema) -> HashMap<String, &Function> {
         }
     }
     map
+}
+
+const INTERNAL: &str = "internal functions are not served: no client calls them";
+
+/// Changes to a function that is internal in both versions are reported
+/// but safe. They are found by a walker of their own, so that a type
+/// compared here is still compared (and judged) where clients use it.
+fn compare_internal(walker: &mut Walker<'_>, name: &str, old: &Function, new: &Function) {
+    let mut scratch = Walker::new(walker.old, walker.new);
+    compare(&mut scratch, name, old, new);
+    for mut change in scratch.changes {
+        change.class = Class::Safe;
+        change.reason = INTERNAL.to_string();
+        walker.changes.push(change);
+    }
 }
 
 fn compare<'a>(walker: &mut Walker<'a>, name: &str, old: &'a Function, new: &'a Function) {

@@ -79,6 +79,9 @@ pub struct FunctionDecl {
     pub name: Ident,
     pub kind: FunctionKind,
     pub doc: Option<String>,
+    /// `internal: true`: not served over the network, only run by other
+    /// functions.
+    pub internal: bool,
     pub args: Vec<FieldDecl>,
     pub returns: Option<TypeDecl>,
 }

@@ -6,11 +6,11 @@ use super::type_expr;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::FunctionKind;
 use crate::suggest::did_you_mean;
-use crate::yaml::{Entry, Node, NodeKind};
+use crate::yaml::{Entry, Node, NodeKind, ScalarStyle};
 
 pub(crate) const TOP_KEYS: &[&str] = &["version", "types", "tables", "functions"];
 pub(crate) const TABLE_KEYS: &[&str] = &["doc", "typeName", "fields", "indexes"];
-pub(crate) const FUNCTION_KEYS: &[&str] = &["kind", "doc", "args", "returns"];
+pub(crate) const FUNCTION_KEYS: &[&str] = &["kind", "doc", "internal", "args", "returns"];
 pub(crate) const SETTINGS: &[&str] = &["$doc", "$name", "$type"];
 const KINDS: &[&str] = &["query", "mutation", "action"];
 
@@ -133,6 +133,34 @@ impl SchemaParser<'_> {
             None => {
                 self.wrong_kind(node, "text", what);
                 None
+            }
+        }
+    }
+
+    /// A YAML boolean (`true`/`false` as plain scalars); anything else is
+    /// reported and read as `false`.
+    fn boolean(&mut self, node: &Node, what: &str) -> bool {
+        let plain = node
+            .as_scalar()
+            .filter(|s| s.style == ScalarStyle::Plain)
+            .map(|s| s.value.as_ref());
+        match plain {
+            Some("true" | "True" | "TRUE") => true,
+            Some("false" | "False" | "FALSE") => false,
+            _ => {
+                let found = match node.as_str() {
+                    Some(text) => format!("`{text}`"),
+                    None => node.kind_name().to_string(),
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::WrongKind,
+                        node.span,
+                        format!("{what} must be `true` or `false`, not {found}"),
+                    )
+                    .label("expected `true` or `false`"),
+                );
+                false
             }
         }
     }
@@ -435,6 +463,7 @@ impl SchemaParser<'_> {
             name: self.ident(key),
             kind: FunctionKind::Query,
             doc: None,
+            internal: false,
             args: Vec::new(),
             returns: None,
         };
@@ -445,6 +474,7 @@ impl SchemaParser<'_> {
                     kind = self.function_kind(value);
                 }
                 Some("doc") => function.doc = self.text(value, "`doc`"),
+                Some("internal") => function.internal = self.boolean(value, "`internal`"),
                 Some("args") => function.args = self.fields(value, "`args`"),
                 Some("returns") => function.returns = Some(self.type_decl(value)),
                 _ => {}

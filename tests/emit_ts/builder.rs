@@ -214,6 +214,11 @@ impl Builder {
             fields,
             doc_rust_name: format!("{type_name}Doc"),
             doc_ts_name: format!("{type_name}Doc"),
+            storage: TableStorage {
+                method: name.to_owned(),
+                patch: format!("{type_name}Patch"),
+                handle: format!("{type_name}Table"),
+            },
             indexes: Vec::new(),
             span: Span::default(),
         });
@@ -263,6 +268,7 @@ impl Builder {
                 name: name(wire),
                 kind,
                 doc: doc.map(str::to_owned),
+                internal: false,
                 args,
                 returns_ts_name: format!("{prefix}Result"),
                 returns,

@@ -94,3 +94,29 @@ fn reserved_names_cover_every_export_of_the_template() {
         );
     }
 }
+
+/// An internal function is not served, so the client has no reference to
+/// it and no types that only it uses; named types stay.
+#[test]
+fn internal_functions_stay_out_of_the_client() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/valid/internal.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let schema = schemabridge::load_str("internal.yaml", &text).unwrap();
+    let files = emit(&schema);
+    let (types, api) = (&files[0].contents, &files[1].contents);
+    for served in ["record: {", "recount: {", "jobs: {},"] {
+        assert!(api.contains(served), "api.ts lacks `{served}`:\n{api}");
+    }
+    for internal in ["store", "nightly", "peek"] {
+        assert!(!api.contains(internal), "api.ts has `{internal}`:\n{api}");
+    }
+    for kept in ["EventsRecordArgs", "EventsRecountResult", "interface Audit"] {
+        assert!(types.contains(kept), "schema.ts lacks `{kept}`:\n{types}");
+    }
+    for left_out in ["EventsStore", "JobsNightly", "JobsPeek"] {
+        assert!(
+            !types.contains(left_out),
+            "schema.ts has `{left_out}`:\n{types}"
+        );
+    }
+}

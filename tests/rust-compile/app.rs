@@ -72,6 +72,10 @@ impl stats::Handlers for App {
             _ => Ok(Vec::new()),
         }
     }
+
+    async fn rebuild(&self, _ctx: MutationCtx, _args: stats::RebuildArgs) -> Result<(), ApiError> {
+        Ok(())
+    }
 }
 
 /// A module and a function named by keywords, and schema types named like

@@ -312,6 +312,14 @@ mod router {
     }
 
     #[tokio::test]
+    async fn internal_functions_are_not_served() {
+        let (status, body) =
+            post(crate::app::modules_router(), "/api/stats/rebuild", json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert_eq!(body["error"]["code"], "not_found", "{body}");
+    }
+
+    #[tokio::test]
     async fn keyword_names_are_served_by_their_wire_names() {
         let args = json!({ "s": { "x": 1.0 }, "box": { "x": 2.0 } });
         let (status, body) = post(crate::app::shadowing_router(), "/api/type/fn", args).await;

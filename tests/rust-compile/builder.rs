@@ -75,10 +75,29 @@ impl Builder {
             fields,
             doc_rust_name: format!("{type_name}Doc"),
             doc_ts_name: format!("{type_name}Doc"),
+            storage: TableStorage {
+                method: name.to_snake_case(),
+                patch: format!("{type_name}Patch"),
+                handle: format!("{type_name}Table"),
+            },
             indexes: Vec::new(),
             span: Span::default(),
         });
         table
+    }
+
+    /// An index of `table` over dotted wire paths.
+    pub fn index(&mut self, table: TableId, name: &str, paths: &[&str]) {
+        let fields = paths
+            .iter()
+            .map(|path| path.split('.').map(str::to_owned).collect())
+            .collect();
+        self.schema.tables[table.0 as usize].indexes.push(Index {
+            name: name.to_owned(),
+            rust: name.to_owned(),
+            fields,
+            span: Span::default(),
+        });
     }
 
     pub fn table_fields(&mut self, table: TableId, fields: Vec<Field>) {
@@ -147,6 +166,7 @@ impl Builder {
             name: name(wire),
             kind,
             doc: None,
+            internal: false,
             args: args_ty,
             returns_ts_name: format!(
                 "{}{}Result",

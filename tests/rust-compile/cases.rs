@@ -334,6 +334,8 @@ pub fn modules() -> Schema {
         array(Ty::Doc(users)),
     )
     .doc = Some("Recomputes every user's karma.\nSlow: runs outside a transaction.".to_owned());
+    b.function(m, "rebuild", FunctionKind::Mutation, vec![], Ty::Null)
+        .internal = true;
     b.finish()
 }
 

@@ -34,7 +34,9 @@ pub fn handlers_trait(p: &mut Printer, schema: &Schema, id: ModuleId, module: &M
 
 fn method(p: &mut Printer, schema: &Schema, scope: Scope, function: &Function) {
     syntax::docs(p, function.doc.as_deref());
-    let ctx = runtime::ctx(function.kind);
+    // The schema's own aliases (`QueryCtx<DataModel>`), at the file's root.
+    let ctx = format!("super::{}", runtime::generic_ctx(function.kind).1);
+    let ctx = ctx.as_str();
     let args = |p: &mut Printer| type_path(p, schema, scope, function.args);
     let returns = |p: &mut Printer| {
         p.word("impl ");

@@ -229,6 +229,51 @@ impl Printer {
         });
     }
 
+    /// A space or a line break, dropped when nothing follows it in its box.
+    pub fn space_if_nonempty(&mut self) {
+        self.brk(BreakToken {
+            blank_space: 1,
+            if_nonempty: true,
+            ..BreakToken::default()
+        });
+    }
+
+    /// Ends a box that breaks when its contents are wider than `max`, even
+    /// if they would fit on the line (prettyplease's struct literals).
+    pub fn end_with_max_width(&mut self, max: isize) {
+        if let Some(segment) = &mut self.segment {
+            // The one-line layout cannot tell; lay the segment out for real.
+            segment.unsure = true;
+            segment.end();
+            return;
+        }
+        let mut depth = 1;
+        for &index in self.scan_stack.iter().rev() {
+            let entry = &self.buf[index - self.buf_offset];
+            match entry.token {
+                Token::Begin(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        if entry.size < 0 && entry.size + self.right_total > max {
+                            // A word of no text that never fits breaks the box.
+                            let at = self.arena.len();
+                            self.buf.push_back(BufEntry {
+                                token: Token::Word { start: at, end: at },
+                                size: SIZE_INFINITY,
+                            });
+                            self.right_total += SIZE_INFINITY;
+                        }
+                        break;
+                    }
+                }
+                Token::End => depth += 1,
+                Token::Break(_) => {}
+                Token::Word { .. } => unreachable!("words are never measured"),
+            }
+        }
+        self.scan_end();
+    }
+
     /// A break that is never taken; it only ends the measuring of the
     /// break before it.
     pub fn neverbreak(&mut self) {

@@ -19,10 +19,18 @@ mod paths;
 mod print;
 mod router;
 mod runtime;
+mod store;
 mod syntax;
+mod syntax_more;
 mod types;
 
 use crate::ir::{Schema, Scope, TypeBody};
+
+/// Names the generated Rust declares at the top of the file besides the
+/// schema's own types (and the per-table names the checker claims), so a
+/// schema type may not take them.
+pub const RESERVED_RUST_NAMES: &[&str] =
+    &["DataModel", "Db", "QueryCtx", "MutationCtx", "ActionCtx"];
 use print::{item_head, File, Items};
 
 /// The whole generated Rust file for `schema`.
@@ -38,6 +46,7 @@ pub fn emit(schema: &Schema) -> String {
             Scope::Module(id) => module_types[id.0 as usize].push(def),
         }
     }
+    store::items(&mut file, schema);
     for (id, module) in paths::modules(schema) {
         let doc = format!(
             "The `{}` functions: their argument types and the trait that serves them.",
@@ -49,6 +58,9 @@ pub fn emit(schema: &Schema) -> String {
                 types::type_items(items, schema, def, false);
             }
             items.item(|p| handlers::handlers_trait(p, schema, id, module));
+            for function in &module.functions {
+                items.item(|p| store::function_ref(p, schema, id, module, function));
+            }
         });
     }
     file.item(|p| router::router_fn(p, schema));

@@ -15,7 +15,8 @@ pub fn router_fn(p: &mut Printer, schema: &Schema) {
         p,
         Some(
             "An axum router serving every function of the schema at\n\
-             `POST /api/{module}/{function}`, each handled by `state`.",
+             `POST /api/{module}/{function}`, each handled by `state` in a\n\
+             transaction of `store` (internal functions only for actions).",
         ),
         true,
     );
@@ -29,9 +30,24 @@ pub fn router_fn(p: &mut Printer, schema: &Schema) {
         bounds.extend(["::std::marker::Send", "::std::marker::Sync", "'static"].map(str::to_owned));
     }
     let bounds = bounds.iter().map(String::as_str).collect::<Vec<_>>();
-    syntax::generic_fn_item(p, "router", "S", "state", runtime::ROUTER, &bounds, |p| {
-        let new_args: [syntax::Part; 2] = [&|p| p.word("state"), &|p| p.word("SCHEMA_FINGERPRINT")];
-        syntax::chain(p, runtime::ROUTER_BUILDER_NEW, &new_args, |p| {
+    let args = [("state", "S"), ("store", runtime::STORE)];
+    syntax::generic_fn_item(p, "router", "S", &args, runtime::ROUTER, &bounds, |p| {
+        let new_args: [syntax::Part; 3] = [
+            &|p| p.word("state"),
+            &|p| p.word("SCHEMA_FINGERPRINT"),
+            &|p| p.word("store"),
+        ];
+        // The data model is named: with no functions nothing else would
+        // tell the compiler which it is.
+        let builder = |p: &mut Printer| {
+            syntax::generic(
+                p,
+                runtime::ROUTER_BUILDER,
+                &[&|p| p.word("S"), &|p| p.word("DataModel")],
+            );
+            p.word("::new");
+        };
+        syntax::chain(p, &builder, &new_args, |p| {
             for (id, module) in modules(schema) {
                 for function in &module.functions {
                     route(p, schema, id, module, function);
@@ -61,7 +77,7 @@ fn route(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, functi
         syntax::async_move_closure(p, &params, |p| {
             let args: [syntax::Part; 3] =
                 [&|p| p.word("&s"), &|p| p.word("ctx"), &|p| p.word("args")];
-            syntax::chain(p, &handler, &args, |p| {
+            syntax::chain(p, &|p| p.word(&handler), &args, |p| {
                 syntax::link_await(p);
                 if encode {
                     syntax::link_call(p, "map", &[&|p| p.word(runtime::ENCODED)]);
@@ -69,9 +85,15 @@ fn route(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, functi
             });
         });
     };
+    // An internal function is registered for actions to run, and answered
+    // `not_found` over HTTP.
+    let method = match function.internal {
+        true => format!("internal_{}", function.kind.as_str()),
+        false => function.kind.as_str().to_owned(),
+    };
     syntax::link_call(
         p,
-        function.kind.as_str(),
+        &method,
         &[
             &|p| syntax::string_literal(p, &module.name.wire),
             &|p| syntax::string_literal(p, &function.name.wire),

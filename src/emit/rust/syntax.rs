@@ -300,15 +300,15 @@ pub fn trait_fn(p: &mut Printer, name: &str, args: &[(&str, Part)], returns: Par
     p.hardbreak();
 }
 
-/// `pub fn name<S>(arg: S) -> RETURNS where S: BOUNDS, { BODY }`
+/// `pub fn name<S>(arg: S, …) -> RETURNS where S: BOUNDS, { BODY }`
 /// (`item_fn`, `signature`, `generics`, `where_clause_for_body`): one type
-/// parameter without inline bounds, one argument of that type, and a body
+/// parameter without inline bounds, arguments whose types are paths, and a body
 /// that is one expression (`stmt`).
 pub fn generic_fn_item(
     p: &mut Printer,
     name: &str,
     param: &str,
-    arg: &str,
+    args: &[(&str, &str)],
     returns: &str,
     bounds: &[&str],
     body: impl FnOnce(&mut Printer),
@@ -329,10 +329,12 @@ pub fn generic_fn_item(
     p.neverbreak();
     p.cbox(0);
     p.zerobreak();
-    p.word(arg);
-    p.word(": ");
-    p.word(param);
-    p.trailing_comma(true);
+    for (i, (arg, ty)) in args.iter().enumerate() {
+        p.word(arg);
+        p.word(": ");
+        p.word(ty);
+        p.trailing_comma(i + 1 == args.len());
+    }
     p.offset(-INDENT);
     p.end();
     p.word(")");
@@ -385,7 +387,7 @@ pub fn generic2(p: &mut Printer, head: &str, a: Part, b: Part) {
     generic(p, head, &[a, b]);
 }
 
-fn generic(p: &mut Printer, head: &str, args: &[Part]) {
+pub fn generic(p: &mut Printer, head: &str, args: &[Part]) {
     p.word(head);
     p.word("<");
     p.cbox(INDENT);
@@ -406,10 +408,10 @@ fn generic(p: &mut Printer, head: &str, args: &[Part]) {
 /// all go on their own lines when the chain does not fit
 /// (`expr_method_call` and `expr_await` at the beginning of a line, whose
 /// receivers are printed by `prefix_subexpr` without boxes of their own).
-pub fn chain(p: &mut Printer, path: &str, args: &[Part], links: impl FnOnce(&mut Printer)) {
+pub fn chain(p: &mut Printer, path: Part, args: &[Part], links: impl FnOnce(&mut Printer)) {
     p.cbox(INDENT);
     p.cbox(-INDENT);
-    p.word(path);
+    path(p);
     p.end();
     p.word("(");
     call_args(p, args);

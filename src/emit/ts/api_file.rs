@@ -28,13 +28,15 @@ pub(super) fn write(schema: &Schema) -> TsFile {
     file.line("export const api = {");
     file.indented(|file| {
         for module in &schema.modules {
-            if module.functions.is_empty() {
+            // Internal functions are not served: the client cannot call them.
+            let mut functions = module.functions.iter().filter(|f| !f.internal).peekable();
+            if functions.peek().is_none() {
                 file.line(&format!("{}: {{}},", module.name.ts));
                 continue;
             }
             file.line(&format!("{}: {{", module.name.ts));
             file.indented(|file| {
-                for function in &module.functions {
+                for function in functions {
                     reference(file, schema, module, function);
                 }
             });

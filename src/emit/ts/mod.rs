@@ -5,6 +5,7 @@
 //! resolution accept.
 
 mod api_file;
+mod client_types;
 mod printer;
 mod schema_file;
 mod syntax;

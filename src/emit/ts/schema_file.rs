@@ -18,7 +18,11 @@ pub(super) fn write(schema: &Schema) -> TsFile {
         .iter()
         .flat_map(|m| m.functions.iter().map(move |f| (f.args, (m, f))))
         .collect();
+    let needed = super::client_types::needed(schema);
     for (index, def) in schema.types.iter().enumerate() {
+        if !needed[index] {
+            continue;
+        }
         let id = TypeId(index as u32);
         type_def(&mut file, schema, def);
         if let Some(table) = tables.get(&id) {
