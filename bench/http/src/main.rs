@@ -59,6 +59,14 @@ enum Internal {
         #[arg(long)]
         listen: String,
     },
+    /// Fills the example app's store with COUNT users through the runtime.
+    #[command(hide = true)]
+    SeedApp {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        count: u64,
+    },
     /// Fills the baseline's table with COUNT users in bulk SQL.
     #[command(hide = true)]
     SeedBaseline {
@@ -83,6 +91,7 @@ fn main() {
         .expect("a tokio runtime");
     let outcome = match &cli.internal {
         Some(Internal::Serve { db, listen }) => runtime.block_on(serve(db, listen)),
+        Some(Internal::SeedApp { db, count }) => runtime.block_on(seed::app(db, *count)),
         Some(Internal::SeedBaseline { db, count }) => runtime
             .block_on(baseline::Backend::open(db, *count))
             .map(drop),

@@ -13,23 +13,30 @@ use schemabridge_runtime::Store;
 use tokio::task::JoinSet;
 
 /// Users per transaction: large enough that commits do not dominate, small
-/// enough that one transaction stays a few megabytes.
-const BATCH: u64 = 5_000;
+/// enough that a retried transaction loses little.
+const BATCH: u64 = 1_000;
 
-/// Transactions in flight: PostgreSQL runs them side by side (SQLite's
-/// single writer takes them in turn).
-const PARALLEL: usize = 4;
+/// Stores seeding side by side. Each insert takes several round trips to
+/// PostgreSQL and a store issues creation times one at a time, so one
+/// store waits on the network most of the time; several keep the server
+/// busy. (SQLite's single writer takes them in turn.)
+const STORES: usize = 8;
 
 /// Users `user-1` … `user-COUNT`, as `users.create` would store them.
 pub async fn app(db: &str, count: u64) -> Result<(), String> {
-    let store = Store::open(db, &schema::SCHEMA).await.map_err(|e| format!("{db}: {e}"))?;
+    let batches: Vec<u64> = (1..=count).step_by(BATCH as usize).collect();
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut running = JoinSet::new();
-    for first in (1..=count).step_by(BATCH as usize) {
-        if running.len() >= PARALLEL {
-            running.join_next().await.expect("a running batch").map_err(|e| e.to_string())??;
-        }
-        let last = (first + BATCH - 1).min(count);
-        running.spawn(batch(store.clone(), first, last));
+    let stores = if db.starts_with("postgres") { STORES } else { 1 };
+    for _ in 0..stores {
+        let store = Store::open(db, &schema::SCHEMA).await.map_err(|e| format!("{db}: {e}"))?;
+        let (batches, next) = (batches.clone(), next.clone());
+        running.spawn(async move {
+            while let Some(&first) = batches.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                batch(store.clone(), first, (first + BATCH - 1).min(count)).await?;
+            }
+            Ok::<(), String>(())
+        });
     }
     while let Some(done) = running.join_next().await {
         done.map_err(|e| e.to_string())??;
