@@ -80,6 +80,7 @@ fn write_crate(generated: &[(String, String)]) -> PathBuf {
          serde_json = \"1\"\n\
          \n\
          [dev-dependencies]\n\
+         base64 = \"0.22\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\
          tower = {{ version = \"0.5\", features = [\"util\"] }}\n\
          \n\

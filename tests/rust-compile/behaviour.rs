@@ -9,6 +9,19 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+/// A well-formed id of a document of `table`, as the store issues them: the
+/// 32-bit FNV-1a hash of the table name, then 12 bytes (here all `n`), in
+/// unpadded base64url.
+fn id(table: &str, n: u8) -> String {
+    use base64::Engine as _;
+    let tag = table
+        .bytes()
+        .fold(0x811c_9dc5_u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+    let mut bytes = [n; 16];
+    bytes[..4].copy_from_slice(&tag.to_be_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Reads `json`, writes it back, and checks that nothing changed.
 #[track_caller]
 fn round_trip<T: Serialize + DeserializeOwned + Debug>(json: Value) -> T {
@@ -116,6 +129,7 @@ mod every_ty {
     #[test]
     fn every_type_reads_and_writes() {
         let point = json!({ "x": 1.5, "y": -2.0 });
+        let (u1, u2) = (id("users", 1), id("users", 2));
         let all = round_trip::<AllTypes>(json!({
             "string": "s",
             "float": 0.5,
@@ -124,11 +138,11 @@ mod every_ty {
             "data": { "$bytes": "aGk=" },
             "nothing": null,
             "anything": { "free": ["form", 1] },
-            "userId": "u1",
-            "user": { "_id": "u1", "_creationTime": 1700000000000.0, "name": "Ann" },
+            "userId": u1,
+            "user": { "_id": u1, "_creationTime": 1700000000000.0, "name": "Ann" },
             "points": [point],
             "byName": { "a": point },
-            "byUser": { "u1": 2.0 },
+            "byUser": { u1.clone(): 2.0 },
             "maybePoint": null,
             "answer": 42.0,
             "yes": true,
@@ -140,11 +154,11 @@ mod every_ty {
             "blobs": { "k": { "$bytes": "" } },
             "maybeInt": { "$int64": "6" },
             "matrix": [[null, { "$int64": "7" }]],
-            "pointsById": { "u2": [point] },
+            "pointsById": { u2: [point] },
         }));
         assert_eq!(all.int, i64::MIN);
         assert_eq!(all.data, b"hi");
-        assert_eq!(all.user_id.as_str(), "u1");
+        assert_eq!(all.user_id.as_str(), u1);
         assert_eq!(all.user.creation_time, 1_700_000_000_000.0);
         assert_eq!(
             (all.count, all.counts, all.matrix),
@@ -252,20 +266,116 @@ mod recursion {
 
 mod tables {
     use super::*;
-    use crate::case_tables::{EmptyDoc, UserDoc};
+    use crate::case_tables::{
+        EmptyDoc, MutationCtx, QueryCtx, User, UserBirthDetails, UserDoc, UserPatch,
+        SCHEMA,
+    };
+    use schemabridge_runtime::{ApiError, Id, Order, Patch, Store};
+
+    fn user(clerk_id: &str, karma: i64, date: Option<&str>) -> User {
+        User {
+            clerk_id: clerk_id.to_owned(),
+            email: format!("{clerk_id}@example.com"),
+            birth_details: date.map(|date| UserBirthDetails {
+                date: date.to_owned(),
+                time: "12:00".to_owned(),
+                location: "Paris".to_owned(),
+            }),
+            karma,
+            invited_by: None,
+        }
+    }
+
+    fn clerk_ids(users: Vec<UserDoc>) -> Vec<String> {
+        users.into_iter().map(|u| u.clerk_id).collect()
+    }
+
+    /// Each index method takes its fields' own types: `&str`-like strings,
+    /// `i64` through the wire encoding, `Option` for an optional field or
+    /// one below an optional object (`None` = absent).
+    #[tokio::test]
+    async fn index_methods_take_typed_keys() {
+        let store = Store::open("sqlite::memory:", &SCHEMA).await.unwrap();
+        let ann: Id<User> = store
+            .mutation(|ctx: MutationCtx| async move {
+                let users = ctx.db().users();
+                let ann = users.insert(user("ann", 5, Some("1990-01-01"))).await?;
+                users.insert(user("bob", -3, None)).await?;
+                let mut cy = user("cy", 12, Some("1985-06-01"));
+                cy.invited_by = Some(ann.clone());
+                users.insert(cy).await?;
+                Ok::<_, ApiError>(ann)
+            })
+            .await
+            .unwrap();
+        let found = store
+            .query(|ctx: QueryCtx| async move {
+                let users = ctx.db().users();
+                let by_clerk = users.by_clerk_id(|q| q.eq(&"bob".to_owned())).unique().await?;
+                let rich = users.by_karma(|q| q.gte(&0)).order(Order::Desc).collect().await?;
+                let invited = users
+                    .by_inviter(|q| q.eq(&Some(ann)).gt(&10))
+                    .collect()
+                    .await?;
+                let no_birth = users.by_birth_date(|q| q.eq(&None)).collect().await?;
+                let born = users
+                    .by_birth_date(|q| q.gte(&Some("1986-01-01".to_owned())))
+                    .collect()
+                    .await?;
+                Ok::<_, ApiError>((by_clerk, rich, invited, no_birth, born))
+            })
+            .await
+            .unwrap();
+        let (by_clerk, rich, invited, no_birth, born) = found;
+        assert_eq!(by_clerk.map(|u| u.karma), Some(-3));
+        assert_eq!(clerk_ids(rich), ["cy", "ann"]);
+        assert_eq!(clerk_ids(invited), ["cy"]);
+        assert_eq!(clerk_ids(no_birth), ["bob"]);
+        assert_eq!(clerk_ids(born), ["ann"]);
+    }
+
+    /// A patch keeps what it does not name, sets and removes optional
+    /// fields, and sets required ones.
+    #[tokio::test]
+    async fn patches_keep_set_and_remove() {
+        let store = Store::open("sqlite::memory:", &SCHEMA).await.unwrap();
+        let doc = store
+            .mutation(|ctx: MutationCtx| async move {
+                let users = ctx.db().users();
+                let id = users.insert(user("ann", 5, Some("1990-01-01"))).await?;
+                let patch = UserPatch {
+                    karma: schemabridge_runtime::Update::Set(6),
+                    birth_details: Patch::Remove,
+                    invited_by: Patch::Set(id.clone()),
+                    ..Default::default()
+                };
+                users.patch(&id, patch).await?;
+                users.get(&id).await
+            })
+            .await
+            .unwrap()
+            .expect("the document is there");
+        assert_eq!((doc.karma, doc.birth_details, doc.email), (6, None, "ann@example.com".to_owned()));
+        assert_eq!(doc.invited_by, Some(doc.id.clone()));
+    }
 
     #[test]
     fn documents_carry_the_system_fields() {
+        let (u0, u1) = (id("users", 0), id("users", 1));
         let user = round_trip::<UserDoc>(json!({
-            "_id": "u1",
+            "_id": u1,
             "_creationTime": 1.0,
             "clerkId": "c",
             "email": "e",
             "karma": { "$int64": "2" },
-            "invitedBy": "u0",
+            "invitedBy": u0,
         }));
-        assert_eq!((user.id.as_str(), user.karma), ("u1", 2));
-        round_trip::<EmptyDoc>(json!({ "_id": "e", "_creationTime": 0.0 }));
+        assert_eq!((user.id.as_str(), user.karma), (u1.as_str(), 2));
+        refuses::<UserDoc>(
+            json!({ "_id": id("empties", 1), "_creationTime": 1.0, "clerkId": "c", "email": "e", "karma": { "$int64": "2" } }),
+            "table `users`",
+        );
+        round_trip::<EmptyDoc>(json!({ "_id": id("empties", 1), "_creationTime": 0.0 }));
         refuses::<EmptyDoc>(json!({ "_creationTime": 0.0 }), "missing field `_id`");
     }
 }
@@ -289,32 +399,64 @@ mod router {
     }
 
     #[tokio::test]
-    async fn functions_are_served_at_their_wire_names() {
-        let router = crate::app::modules_router();
-        let args = json!({ "userId": "u1", "amount": { "$int64": "2" } });
+    async fn functions_are_served_at_their_wire_names_on_the_store() {
+        let router = crate::app::modules_router().await;
+        let args = json!({ "clerkId": "c1", "preferences": { "timezone": "UTC" } });
+        let (status, body) = post(router.clone(), "/api/users/create", args.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let id = body["value"].as_str().expect("an id").to_owned();
+
+        // The index finds the stored clerkId; the mutation wrote nothing.
+        let (status, body) = post(router.clone(), "/api/users/create", args).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"]["code"], "already_exists", "{body}");
+
+        let args = json!({ "userId": id, "amount": { "$int64": "2" } });
         let (status, body) = post(router.clone(), "/api/users/addKarma", args).await;
         assert_eq!(
             (status, body),
-            (StatusCode::OK, json!({ "value": { "$int64": "3" } }))
+            (StatusCode::OK, json!({ "value": { "$int64": "2" } }))
         );
 
+        let (status, body) = post(router.clone(), "/api/users/getProfile", json!({ "userId": id })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["value"]["clerkId"], "c1", "{body}");
+        assert_eq!(body["value"]["karma"], json!({ "$int64": "2" }), "{body}");
+        assert_eq!(body["value"]["_id"], id.as_str(), "{body}");
+
         let (status, body) = post(router.clone(), "/api/stats/karmaByUser", json!({})).await;
-        let value = json!({ "value": { "u1": { "$int64": "1" } } });
+        let value = json!({ "value": { id.clone(): { "$int64": "2" } } });
         assert_eq!((status, body), (StatusCode::OK, value));
 
         let (status, body) = post(router.clone(), "/api/users/ping", json!({})).await;
         assert_eq!((status, body), (StatusCode::OK, json!({ "value": null })));
 
-        let args = json!({ "userId": "u1", "amount": 2 });
+        let args = json!({ "userId": id, "amount": 2 });
         let (status, body) = post(router, "/api/users/addKarma", args).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(body["error"]["path"], "amount", "{body}");
     }
 
     #[tokio::test]
+    async fn an_action_runs_an_internal_mutation_by_its_reference() {
+        let router = crate::app::modules_router().await;
+        let args = json!({ "clerkId": "c1", "preferences": { "timezone": "UTC" } });
+        let (_, body) = post(router.clone(), "/api/users/create", args).await;
+        let id = body["value"].as_str().expect("an id").to_owned();
+        let args = json!({ "userId": id, "amount": { "$int64": "5" } });
+        post(router.clone(), "/api/users/addKarma", args).await;
+
+        let (status, body) = post(router.clone(), "/api/stats/recompute", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let users = body["value"].as_array().expect("a list");
+        assert_eq!(users.len(), 1, "{body}");
+        assert_eq!(users[0]["karma"], json!({ "$int64": "0" }), "{body}");
+    }
+
+    #[tokio::test]
     async fn internal_functions_are_not_served() {
-        let (status, body) =
-            post(crate::app::modules_router(), "/api/stats/rebuild", json!({})).await;
+        let router = crate::app::modules_router().await;
+        let (status, body) = post(router, "/api/stats/rebuild", json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
         assert_eq!(body["error"]["code"], "not_found", "{body}");
     }
@@ -322,7 +464,7 @@ mod router {
     #[tokio::test]
     async fn keyword_names_are_served_by_their_wire_names() {
         let args = json!({ "s": { "x": 1.0 }, "box": { "x": 2.0 } });
-        let (status, body) = post(crate::app::shadowing_router(), "/api/type/fn", args).await;
+        let (status, body) = post(crate::app::shadowing_router().await, "/api/type/fn", args).await;
         assert_eq!(
             (status, body),
             (StatusCode::OK, json!({ "value": { "x": 3.0 } }))
@@ -331,7 +473,7 @@ mod router {
 
     #[tokio::test]
     async fn a_schema_without_functions_serves_nothing() {
-        let (status, _) = post(crate::app::empty_router(), "/api/users/ping", json!({})).await;
+        let (status, _) = post(crate::app::empty_router().await, "/api/users/ping", json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }

@@ -257,6 +257,12 @@ pub fn tables() -> Schema {
             field("invitedBy", Ty::Id(users)).optional(),
         ],
     );
+    // One index per kind of key part: plain, wire, optional, below an
+    // optional object, and several fields.
+    b.index(users, "by_clerk_id", &["clerkId"]);
+    b.index(users, "by_karma", &["karma"]);
+    b.index(users, "by_inviter", &["invitedBy", "karma"]);
+    b.index(users, "by_birth_date", &["birthDetails.date"]);
     let readings = b.table("readings", "Reading", None);
     b.table_fields(
         readings,
@@ -266,6 +272,7 @@ pub fn tables() -> Schema {
             field("tags", record(Ty::String, Ty::String)),
         ],
     );
+    b.index(readings, "by_score", &["score", "userId"]);
     let empty = b.table("empties", "Empty", None);
     b.table_fields(empty, vec![]);
     b.finish()
@@ -280,6 +287,7 @@ pub fn modules() -> Schema {
         users,
         vec![field("clerkId", Ty::String), field("karma", Ty::Int64)],
     );
+    b.index(users, "by_clerk_id", &["clerkId"]);
     let prefs = b.named("Preferences", object(vec![field("timezone", Ty::String)]));
 
     let m = b.module("users");

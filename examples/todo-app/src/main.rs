@@ -5,64 +5,61 @@ mod schema {
     include!(concat!(env!("OUT_DIR"), "/schema.rs"));
 }
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use schema::{tasks, Task, TaskDoc, TaskPatch};
+use schemabridge_runtime::{ApiError, Id, Store, Update};
 
-use schema::{tasks, Task, TaskDoc};
-use schemabridge_runtime::{ApiError, Id, MutationCtx, QueryCtx};
-
-/// The app's state: tasks in memory, in insertion order.
-#[derive(Clone, Default)]
-struct App {
-    tasks: Arc<Mutex<BTreeMap<u64, TaskDoc>>>,
-}
+/// The app's state: none of its own, every task is in the store.
+#[derive(Clone)]
+struct App;
 
 impl tasks::Handlers for App {
-    async fn list(&self, _ctx: QueryCtx, _args: tasks::ListArgs) -> Result<Vec<TaskDoc>, ApiError> {
-        Ok(self
-            .tasks
-            .lock()
-            .expect("not poisoned")
-            .values()
-            .cloned()
-            .collect())
+    async fn list(
+        &self,
+        ctx: schema::QueryCtx,
+        _args: tasks::ListArgs,
+    ) -> Result<Vec<TaskDoc>, ApiError> {
+        // A scan is in `_creationTime` order: oldest first.
+        ctx.db().tasks().scan().collect().await
     }
 
-    async fn add(&self, _ctx: MutationCtx, args: tasks::AddArgs) -> Result<Id<Task>, ApiError> {
-        let mut tasks = self.tasks.lock().expect("not poisoned");
-        let number = tasks.keys().next_back().map_or(1, |n| n + 1);
-        let id = Id::new(format!("task{number}"));
-        tasks.insert(
-            number,
-            TaskDoc {
-                id: id.clone(),
-                creation_time: number as f64,
-                title: args.title,
-                done: false,
-                priority: args.priority.map(|p| match p {
-                    tasks::AddArgsPriority::Low => schema::TaskPriority::Low,
-                    tasks::AddArgsPriority::High => schema::TaskPriority::High,
-                }),
-                estimate_minutes: None,
-            },
-        );
-        Ok(id)
+    async fn add(
+        &self,
+        ctx: schema::MutationCtx,
+        args: tasks::AddArgs,
+    ) -> Result<Id<Task>, ApiError> {
+        let task = Task {
+            title: args.title,
+            done: false,
+            priority: args.priority.map(|p| match p {
+                tasks::AddArgsPriority::Low => schema::TaskPriority::Low,
+                tasks::AddArgsPriority::High => schema::TaskPriority::High,
+            }),
+            estimate_minutes: None,
+        };
+        ctx.db().tasks().insert(task).await
     }
 
-    async fn complete(&self, _ctx: MutationCtx, args: tasks::CompleteArgs) -> Result<(), ApiError> {
-        let mut tasks = self.tasks.lock().expect("not poisoned");
-        let task = tasks
-            .values_mut()
-            .find(|t| t.id == args.id)
-            .ok_or_else(|| ApiError::not_found(format!("no task {}", args.id)))?;
-        task.done = true;
-        Ok(())
+    async fn complete(
+        &self,
+        ctx: schema::MutationCtx,
+        args: tasks::CompleteArgs,
+    ) -> Result<(), ApiError> {
+        let patch = TaskPatch {
+            done: Update::Set(true),
+            ..Default::default()
+        };
+        // `not_found` when there is no such task.
+        ctx.db().tasks().patch(&args.id, patch).await
     }
 }
 
 #[tokio::main]
 async fn main() {
     let address = std::env::var("ADDRESS").unwrap_or_else(|_| "127.0.0.1:3000".to_string());
+    let database = std::env::var("DATABASE").unwrap_or_else(|_| "todo.db".to_string());
+    let store = Store::open(&database, &schema::SCHEMA)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open {database}: {e}"));
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .expect("address is free");
@@ -70,7 +67,7 @@ async fn main() {
         "listening on http://{}",
         listener.local_addr().expect("bound")
     );
-    schemabridge_runtime::axum::serve(listener, schema::router(App::default()))
+    schemabridge_runtime::axum::serve(listener, schema::router(App, store))
         .await
         .expect("server runs");
 }
@@ -83,15 +80,23 @@ mod tests {
 
     use super::*;
 
-    async fn call(app: &App, path: &str, body: &str) -> (u16, serde_json::Value) {
+    async fn router() -> schemabridge_runtime::axum::Router {
+        let store = Store::open("sqlite::memory:", &schema::SCHEMA)
+            .await
+            .expect("an in-memory store");
+        schema::router(App, store)
+    }
+
+    async fn call(
+        router: &schemabridge_runtime::axum::Router,
+        path: &str,
+        body: &str,
+    ) -> (u16, serde_json::Value) {
         let request = Request::post(format!("/api/tasks/{path}"))
             .header("content-type", "application/json")
             .body(Body::from(body.to_string()))
             .expect("a request");
-        let response = schema::router(app.clone())
-            .oneshot(request)
-            .await
-            .expect("a response");
+        let response = router.clone().oneshot(request).await.expect("a response");
         let status = response.status().as_u16();
         let bytes = to_bytes(response.into_body(), usize::MAX)
             .await
@@ -101,33 +106,47 @@ mod tests {
 
     #[tokio::test]
     async fn add_complete_and_list_over_http() {
-        let app = App::default();
+        let router = router().await;
         let (status, added) = call(
-            &app,
+            &router,
             "add",
             r#"{"title": "write docs", "priority": "high"}"#,
         )
         .await;
         assert_eq!(status, 200);
-        assert_eq!(added, serde_json::json!({"value": "task1"}));
-        let (status, _) = call(&app, "complete", r#"{"id": "task1"}"#).await;
+        let id = added["value"].as_str().expect("an id").to_owned();
+        call(&router, "add", r#"{"title": "then test"}"#).await;
+        let (status, _) = call(&router, "complete", &format!(r#"{{"id": "{id}"}}"#)).await;
         assert_eq!(status, 200);
-        let (_, listed) = call(&app, "list", "").await;
+        let (_, listed) = call(&router, "list", "").await;
         assert_eq!(listed["value"][0]["title"], "write docs");
         assert_eq!(listed["value"][0]["done"], true);
         assert_eq!(listed["value"][0]["priority"], "high");
-        assert_eq!(listed["value"][0]["_id"], "task1");
+        assert_eq!(listed["value"][0]["_id"], id.as_str());
+        assert_eq!(listed["value"][1]["title"], "then test");
+        assert_eq!(listed["value"][1]["done"], false);
     }
 
     #[tokio::test]
     async fn errors_follow_the_wire_format() {
-        let app = App::default();
-        let (status, body) = call(&app, "complete", r#"{"id": "nope"}"#).await;
+        let router = router().await;
+        let (_, added) = call(&router, "add", r#"{"title": "x"}"#).await;
+        let id = added["value"].as_str().expect("an id").to_owned();
+        // A well-formed id of no stored task: one character of its random
+        // part changed (the first characters encode the table).
+        let other = if &id[10..11] == "A" { "B" } else { "A" };
+        let absent = format!("{}{other}{}", &id[..10], &id[11..]);
+        let (status, body) = call(&router, "complete", &format!(r#"{{"id": "{absent}"}}"#)).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (404, Some("not_found"))
         );
-        let (status, body) = call(&app, "add", r#"{"title": 5}"#).await;
+        let (status, body) = call(&router, "complete", r#"{"id": "nope"}"#).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("invalid_args"))
+        );
+        let (status, body) = call(&router, "add", r#"{"title": 5}"#).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (400, Some("invalid_args"))

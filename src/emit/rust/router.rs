@@ -37,14 +37,19 @@ pub fn router_fn(p: &mut Printer, schema: &Schema) {
             &|p| p.word("SCHEMA_FINGERPRINT"),
             &|p| p.word("store"),
         ];
-        // The data model is named: with no functions nothing else would
-        // tell the compiler which it is.
+        // The handlers' contexts tell the compiler the data model; with no
+        // function to tell it, it is named.
+        let has_functions = schema.modules.iter().any(|m| !m.functions.is_empty());
         let builder = |p: &mut Printer| {
-            syntax::generic(
-                p,
-                runtime::ROUTER_BUILDER,
-                &[&|p| p.word("S"), &|p| p.word("DataModel")],
-            );
+            if has_functions {
+                p.word(runtime::ROUTER_BUILDER);
+            } else {
+                syntax::generic(
+                    p,
+                    &format!("{}::", runtime::ROUTER_BUILDER),
+                    &[&|p| p.word("S"), &|p| p.word("DataModel")],
+                );
+            }
             p.word("::new");
         };
         syntax::chain(p, &builder, &new_args, |p| {

@@ -24,11 +24,12 @@ pub const API_ERROR: &str = "::schemabridge_runtime::ApiError";
 /// needs no axum dependency of its own.
 pub const ROUTER: &str = "::schemabridge_runtime::axum::Router";
 
-/// Builds the router: `RouterBuilder::<S, DataModel>::new(state,
-/// fingerprint, store)`, then one `query`/`mutation`/`action(module,
+/// Builds the router: `RouterBuilder::new(state, fingerprint, store)`
+/// (`RouterBuilder::<S, DataModel>::new` when no handler names the data
+/// model), then one `query`/`mutation`/`action(module,
 /// function, handler)` per function (`internal_query`, … for internal
 /// ones), then `finish()`.
-pub const ROUTER_BUILDER: &str = "::schemabridge_runtime::__private::RouterBuilder::";
+pub const ROUTER_BUILDER: &str = "::schemabridge_runtime::__private::RouterBuilder";
 
 /// Wraps a handler's result so it serializes through [`WIRE`].
 pub const ENCODED: &str = "::schemabridge_runtime::__private::wire::Encoded";
