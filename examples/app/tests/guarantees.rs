@@ -299,7 +299,9 @@ fn bad_input_is_refused(db: &str, other_db: &str) {
 
     // A 10 MB body.
     let huge = json!({ "clerkId": "huge", "email": "x".repeat(10 * 1024 * 1024) }).to_string();
-    let (status, body) = client.call_raw("users.create", huge).expect("a response to a 10 MB body");
+    let (status, body) = client
+        .call_oversized("users.create", huge.into_bytes())
+        .expect("a response to a 10 MB body");
     let failure = Failure::parse(status, &body)
         .unwrap_or_else(|| panic!("a 10 MB body should get a §3 error, got {status} {body}"));
     assert!((400..500).contains(&failure.status), "a 10 MB body is the client's fault: {failure:?}");

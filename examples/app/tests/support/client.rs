@@ -2,6 +2,8 @@
 //! arguments as JSON, `{"value": …}` back on success and
 //! `{"error": {"code", "message", "path"?}}` on failure.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -61,6 +63,45 @@ impl Client {
         Ok((status, body))
     }
 
+    /// Sends a body the server may refuse before reading it all (too
+    /// large): the request is written from another thread while this one
+    /// reads, so an early response is seen even when the server closes the
+    /// connection mid-upload (which makes clients that write first, ureq
+    /// among them, report only a broken pipe).
+    pub fn call_oversized(&self, function: &str, body: Vec<u8>) -> Result<(u16, Value), String> {
+        let (module, name) = function.split_once('.').expect("module.function");
+        let address = self.base.strip_prefix("http://").expect("an http:// base");
+        let mut stream = TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
+        stream.set_read_timeout(Some(CALL_TIMEOUT)).map_err(|e| e.to_string())?;
+        let head = format!(
+            "POST /api/{module}/{name} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
+        // Errors are expected once the server has answered and closed.
+        let upload = std::thread::spawn(move || {
+            let _ = writer.write_all(head.as_bytes()).and_then(|()| writer.write_all(&body));
+        });
+        let mut response = Vec::new();
+        let mut buffer = [0; 16 * 1024];
+        let parsed = loop {
+            match stream.read(&mut buffer) {
+                Ok(0) => break parse_response(&response).ok_or("the connection closed mid-response")?,
+                Ok(n) => response.extend_from_slice(&buffer[..n]),
+                Err(e) if !response.is_empty() => {
+                    break parse_response(&response).ok_or_else(|| format!("reading the response: {e}"))?
+                }
+                Err(e) => return Err(format!("reading the response: {e}")),
+            }
+            if let Some(parsed) = parse_response(&response) {
+                break parsed;
+            }
+        };
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        upload.join().expect("the upload thread");
+        Ok(parsed)
+    }
+
     /// The value of a call that must succeed.
     pub fn ok(&self, function: &str, args: Value) -> Value {
         let (status, body) = self.call(function, &args).unwrap_or_else(|e| panic!("{e}"));
@@ -105,6 +146,24 @@ impl Failure {
         }
         assert!(!self.message.is_empty(), "an error without a message: {self:?}");
     }
+}
+
+/// A complete HTTP/1.1 response with a content-length body: its status
+/// and JSON body; None while more bytes are needed.
+fn parse_response(bytes: &[u8]) -> Option<(u16, Value)> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let length: usize = lines
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))?
+        .1
+        .trim()
+        .parse()
+        .ok()?;
+    let body = bytes.get(end + 4..end + 4 + length)?;
+    Some((status, serde_json::from_slice(body).ok()?))
 }
 
 /// An int64 on the wire.
