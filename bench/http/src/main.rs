@@ -40,6 +40,9 @@ struct Cli {
     /// Table sizes for the indexed lookup.
     #[arg(long, value_delimiter = ',', default_values_t = [1_000, 1_000_000])]
     lookup_sizes: Vec<u64>,
+    /// Table sizes for the indexed lookup on PostgreSQL (default: --lookup-sizes).
+    #[arg(long, value_delimiter = ',')]
+    postgres_lookup_sizes: Option<Vec<u64>>,
     /// Clients of the indexed lookup.
     #[arg(long, default_value_t = 8)]
     lookup_clients: usize,
@@ -193,7 +196,11 @@ async fn bench(cli: &Cli) -> Result<(), String> {
                 .memory
                 .push((backend.name(), kind, server.peak_memory()));
         }
-        for &size in &cli.lookup_sizes {
+        let sizes = match (backend, &cli.postgres_lookup_sizes) {
+            (database::Backend::Postgres(_), Some(sizes)) => sizes,
+            _ => &cli.lookup_sizes,
+        };
+        for &size in sizes {
             for kind in [Kind::App, Kind::Baseline] {
                 let database = Database::fresh(backend).await?;
                 database.synchronous_commit(false).await?;

@@ -27,12 +27,20 @@ pub async fn app(db: &str, count: u64) -> Result<(), String> {
     let batches: Vec<u64> = (1..=count).step_by(BATCH as usize).collect();
     let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut running = JoinSet::new();
-    let stores = if db.starts_with("postgres") { STORES } else { 1 };
+    let stores = if db.starts_with("postgres") {
+        STORES
+    } else {
+        1
+    };
     for _ in 0..stores {
-        let store = Store::open(db, &schema::SCHEMA).await.map_err(|e| format!("{db}: {e}"))?;
+        let store = Store::open(db, &schema::SCHEMA)
+            .await
+            .map_err(|e| format!("{db}: {e}"))?;
         let (batches, next) = (batches.clone(), next.clone());
         running.spawn(async move {
-            while let Some(&first) = batches.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            while let Some(&first) =
+                batches.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            {
                 batch(store.clone(), first, (first + BATCH - 1).min(count)).await?;
             }
             Ok::<(), String>(())

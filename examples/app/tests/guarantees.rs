@@ -33,7 +33,10 @@ fn karma_is_serializable(db: &str) {
             let (client, user, totals) = (server.client(), user.clone(), totals.clone());
             thread::spawn(move || {
                 for _ in 0..CALLS_PER_CLIENT {
-                    let total = client.ok("users.addKarma", json!({ "userId": user, "amount": int64(1) }));
+                    let total = client.ok(
+                        "users.addKarma",
+                        json!({ "userId": user, "amount": int64(1) }),
+                    );
                     totals.lock().unwrap().push(int64_of(&total));
                 }
             })
@@ -47,7 +50,10 @@ fn karma_is_serializable(db: &str) {
     let mut totals = totals.lock().unwrap().clone();
     totals.sort_unstable();
     let expected: Vec<i64> = (1..=(CLIENTS * CALLS_PER_CLIENT) as i64).collect();
-    assert!(totals == expected, "returned totals are not 1..=4000 each once");
+    assert!(
+        totals == expected,
+        "returned totals are not 1..=4000 each once"
+    );
 }
 
 #[test]
@@ -130,7 +136,9 @@ fn acknowledged_writes_survive_sigkill(db: &str) {
         .collect();
 
     let started = Instant::now();
-    while acks.load(Ordering::Relaxed) < ACKS_BEFORE_KILL && started.elapsed() < Duration::from_secs(60) {
+    while acks.load(Ordering::Relaxed) < ACKS_BEFORE_KILL
+        && started.elapsed() < Duration::from_secs(60)
+    {
         thread::sleep(Duration::from_millis(5));
     }
     server.kill();
@@ -139,8 +147,15 @@ fn acknowledged_writes_survive_sigkill(db: &str) {
         writer.join().expect("a writer thread");
     }
     let (users, notes) = (users.lock().unwrap().clone(), notes.lock().unwrap().clone());
-    let acknowledged = users.iter().chain(&notes).filter(|sent| sent.id.is_some()).count();
-    assert!(acknowledged >= ACKS_BEFORE_KILL, "only {acknowledged} writes were acknowledged before the kill");
+    let acknowledged = users
+        .iter()
+        .chain(&notes)
+        .filter(|sent| sent.id.is_some())
+        .count();
+    assert!(
+        acknowledged >= ACKS_BEFORE_KILL,
+        "only {acknowledged} writes were acknowledged before the kill"
+    );
 
     let server = Server::app(db);
     let client = server.client();
@@ -149,24 +164,36 @@ fn acknowledged_writes_survive_sigkill(db: &str) {
         let found = client.ok("users.byClerkId", json!({ "clerkId": clerk_id }));
         match &sent.id {
             Some(id) => {
-                assert_eq!(found["_id"], json!(id), "acknowledged user {clerk_id} lost: {found}");
+                assert_eq!(
+                    found["_id"],
+                    json!(id),
+                    "acknowledged user {clerk_id} lost: {found}"
+                );
                 let profile = client.ok("users.getProfile", json!({ "userId": id }));
                 assert_eq!(profile, found);
             }
             None if found.is_null() => continue,
             None => {}
         }
-        assert_eq!(fields(&found), expected_user(&sent.args), "user {clerk_id} is partial");
+        assert_eq!(
+            fields(&found),
+            expected_user(&sent.args),
+            "user {clerk_id} is partial"
+        );
     }
 
     let stored = client.ok("notes.forReading", json!({ "readingId": reading }));
     let stored = stored.as_array().expect("a list of notes");
-    let by_body: BTreeMap<&str, &Sent> =
-        notes.iter().map(|sent| (sent.args["body"].as_str().unwrap(), sent)).collect();
+    let by_body: BTreeMap<&str, &Sent> = notes
+        .iter()
+        .map(|sent| (sent.args["body"].as_str().unwrap(), sent))
+        .collect();
     let mut seen = BTreeSet::new();
     for note in stored {
         let body = note["body"].as_str().expect("a note body");
-        let sent = by_body.get(body).unwrap_or_else(|| panic!("a note nobody sent: {note}"));
+        let sent = by_body
+            .get(body)
+            .unwrap_or_else(|| panic!("a note nobody sent: {note}"));
         assert!(seen.insert(body), "note {body} stored twice");
         if let Some(id) = &sent.id {
             assert_eq!(note["_id"], json!(id));
@@ -177,8 +204,14 @@ fn acknowledged_writes_survive_sigkill(db: &str) {
         let body = sent.args["body"].as_str().unwrap();
         assert!(seen.contains(body), "acknowledged note {body} lost");
     }
-    let times: Vec<f64> = stored.iter().map(|n| n["_creationTime"].as_f64().expect("a time")).collect();
-    assert!(times.windows(2).all(|w| w[0] < w[1]), "notes not oldest first: {times:?}");
+    let times: Vec<f64> = stored
+        .iter()
+        .map(|n| n["_creationTime"].as_f64().expect("a time"))
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] < w[1]),
+        "notes not oldest first: {times:?}"
+    );
 }
 
 #[test]
@@ -220,7 +253,9 @@ fn expected_user(args: &Value) -> Value {
 fn fields(document: &Value) -> Value {
     let mut fields = document.as_object().expect("a document").clone();
     fields.remove("_id").expect("a document has _id");
-    fields.remove("_creationTime").expect("a document has _creationTime");
+    fields
+        .remove("_creationTime")
+        .expect("a document has _creationTime");
     Value::Object(fields)
 }
 
@@ -235,7 +270,11 @@ fn bad_input_is_refused(db: &str, other_db: &str) {
     let reading = client.ok("readings.compute", json!({ "userId": user }));
     let before = client.ok("users.getProfile", json!({ "userId": user }));
     let unchanged = |client: &Client| {
-        assert_eq!(client.ok("users.getProfile", json!({ "userId": user })), before, "the user changed");
+        assert_eq!(
+            client.ok("users.getProfile", json!({ "userId": user })),
+            before,
+            "the user changed"
+        );
     };
 
     // A wrong type deep inside the arguments.
@@ -245,7 +284,10 @@ fn bad_input_is_refused(db: &str, other_db: &str) {
         "quietHours": { "from": "22", "to": int64(7) },
     });
     client
-        .fails("users.updatePreferences", json!({ "userId": user, "preferences": preferences }))
+        .fails(
+            "users.updatePreferences",
+            json!({ "userId": user, "preferences": preferences }),
+        )
         .expect(400, "invalid_args", Some("preferences.quietHours.from"));
     unchanged(&client);
     client
@@ -259,19 +301,31 @@ fn bad_input_is_refused(db: &str, other_db: &str) {
 
     // Unknown fields, at the top and deep inside.
     client
-        .fails("users.create", json!({ "clerkId": "new-1", "email": "a@example.com", "nickname": "x" }))
+        .fails(
+            "users.create",
+            json!({ "clerkId": "new-1", "email": "a@example.com", "nickname": "x" }),
+        )
         .expect(400, "invalid_args", None);
-    assert_eq!(client.ok("users.byClerkId", json!({ "clerkId": "new-1" })), Value::Null);
+    assert_eq!(
+        client.ok("users.byClerkId", json!({ "clerkId": "new-1" })),
+        Value::Null
+    );
     preferences["quietHours"] = json!({ "from": int64(22), "to": int64(7), "weekends": true });
     client
-        .fails("users.updatePreferences", json!({ "userId": user, "preferences": preferences }))
+        .fails(
+            "users.updatePreferences",
+            json!({ "userId": user, "preferences": preferences }),
+        )
         .expect(400, "invalid_args", None);
     unchanged(&client);
 
     // Ids of another table, and strings that are no id.
     for not_a_user in [reading.clone(), json!("nonsense"), json!("")] {
         client
-            .fails("users.addKarma", json!({ "userId": not_a_user, "amount": int64(1) }))
+            .fails(
+                "users.addKarma",
+                json!({ "userId": not_a_user, "amount": int64(1) }),
+            )
             .expect(400, "invalid_args", Some("userId"));
         client
             .fails("users.getProfile", json!({ "userId": not_a_user }))
@@ -284,9 +338,15 @@ fn bad_input_is_refused(db: &str, other_db: &str) {
 
     // An id of the right table that names no document.
     let missing = missing_user_id(&client, other_db);
-    assert_eq!(client.ok("users.getProfile", json!({ "userId": missing })), Value::Null);
+    assert_eq!(
+        client.ok("users.getProfile", json!({ "userId": missing })),
+        Value::Null
+    );
     client
-        .fails("users.addKarma", json!({ "userId": missing, "amount": int64(1) }))
+        .fails(
+            "users.addKarma",
+            json!({ "userId": missing, "amount": int64(1) }),
+        )
         .expect(404, "not_found", None);
     client
         .fails("users.updatePreferences", json!({ "userId": missing, "preferences": { "emailFrequency": [], "timezone": "UTC" } }))
@@ -294,8 +354,14 @@ fn bad_input_is_refused(db: &str, other_db: &str) {
     client
         .fails("notes.add", json!({ "readingId": reading, "authorId": missing, "body": "orphan", "attachments": [], "extra": "e" }))
         .expect(404, "not_found", None);
-    assert_eq!(client.ok("notes.forReading", json!({ "readingId": reading })), json!([]));
-    assert_eq!(client.ok("users.getProfile", json!({ "userId": missing })), Value::Null);
+    assert_eq!(
+        client.ok("notes.forReading", json!({ "readingId": reading })),
+        json!([])
+    );
+    assert_eq!(
+        client.ok("users.getProfile", json!({ "userId": missing })),
+        Value::Null
+    );
 
     // A 10 MB body.
     let huge = json!({ "clerkId": "huge", "email": "x".repeat(10 * 1024 * 1024) }).to_string();
@@ -304,34 +370,74 @@ fn bad_input_is_refused(db: &str, other_db: &str) {
         .expect("a response to a 10 MB body");
     let failure = Failure::parse(status, &body)
         .unwrap_or_else(|| panic!("a 10 MB body should get a §3 error, got {status} {body}"));
-    assert!((400..500).contains(&failure.status), "a 10 MB body is the client's fault: {failure:?}");
+    assert!(
+        (400..500).contains(&failure.status),
+        "a 10 MB body is the client's fault: {failure:?}"
+    );
     assert!(!failure.message.is_empty());
-    assert_eq!(client.ok("users.byClerkId", json!({ "clerkId": "huge" })), Value::Null);
+    assert_eq!(
+        client.ok("users.byClerkId", json!({ "clerkId": "huge" })),
+        Value::Null
+    );
 
     // A clerkId already stored.
     let clerk_id = before["clerkId"].clone();
     client
-        .fails("users.create", json!({ "clerkId": clerk_id, "email": "someone-else@example.com" }))
+        .fails(
+            "users.create",
+            json!({ "clerkId": clerk_id, "email": "someone-else@example.com" }),
+        )
         .expect(409, "already_exists", None);
-    assert_eq!(client.ok("users.byClerkId", json!({ "clerkId": clerk_id })), before);
+    assert_eq!(
+        client.ok("users.byClerkId", json!({ "clerkId": clerk_id })),
+        before
+    );
 
     // int64 overflow both ways.
-    client.ok("users.addKarma", json!({ "userId": user, "amount": int64(5) }));
+    client.ok(
+        "users.addKarma",
+        json!({ "userId": user, "amount": int64(5) }),
+    );
     let before = client.ok("users.getProfile", json!({ "userId": user }));
     client
-        .fails("users.addKarma", json!({ "userId": user, "amount": int64(i64::MAX) }))
+        .fails(
+            "users.addKarma",
+            json!({ "userId": user, "amount": int64(i64::MAX) }),
+        )
         .expect(400, "overflow", None);
-    client.ok("users.addKarma", json!({ "userId": user, "amount": int64(-10) }));
+    client.ok(
+        "users.addKarma",
+        json!({ "userId": user, "amount": int64(-10) }),
+    );
     client
-        .fails("users.addKarma", json!({ "userId": user, "amount": int64(i64::MIN) }))
+        .fails(
+            "users.addKarma",
+            json!({ "userId": user, "amount": int64(i64::MIN) }),
+        )
         .expect(400, "overflow", None);
-    client.ok("users.addKarma", json!({ "userId": user, "amount": int64(10) }));
-    assert_eq!(client.ok("users.getProfile", json!({ "userId": user })), before);
+    client.ok(
+        "users.addKarma",
+        json!({ "userId": user, "amount": int64(10) }),
+    );
+    assert_eq!(
+        client.ok("users.getProfile", json!({ "userId": user })),
+        before
+    );
 
     // A good call still works, and the process is still the one we started.
-    let total = client.ok("users.addKarma", json!({ "userId": user, "amount": int64(1) }));
+    let total = client.ok(
+        "users.addKarma",
+        json!({ "userId": user, "amount": int64(1) }),
+    );
     assert_eq!(int64_of(&total), 6);
-    assert!(server.output().lines().all(|line| !line.contains("panicked")), "{}", server.output());
+    assert!(
+        server
+            .output()
+            .lines()
+            .all(|line| !line.contains("panicked")),
+        "{}",
+        server.output()
+    );
 }
 
 #[test]
@@ -343,7 +449,10 @@ fn bad_input_is_refused_on_sqlite() {
 
 #[test]
 fn bad_input_is_refused_on_postgres() {
-    let (db, other) = (FreshDatabase::create("bad_input"), FreshDatabase::create("other"));
+    let (db, other) = (
+        FreshDatabase::create("bad_input"),
+        FreshDatabase::create("other"),
+    );
     bad_input_is_refused(&db.url, &other.url);
 }
 
@@ -357,7 +466,10 @@ fn missing_user_id(client: &Client, other_db: &str) -> Value {
     for i in 0..20 {
         last = json!(create_user(&other, &format!("elsewhere-{i}"), None));
     }
-    assert_eq!(client.ok("users.getProfile", json!({ "userId": last })), Value::Null);
+    assert_eq!(
+        client.ok("users.getProfile", json!({ "userId": last })),
+        Value::Null
+    );
     last
 }
 
@@ -369,7 +481,9 @@ fn create_user(client: &Client, clerk_id: &str, birth_details: Option<Value>) ->
         args["birthDetails"] = details;
     }
     let id = client.ok("users.create", args);
-    id.as_str().unwrap_or_else(|| panic!("users.create returned no id: {id}")).to_owned()
+    id.as_str()
+        .unwrap_or_else(|| panic!("users.create returned no id: {id}"))
+        .to_owned()
 }
 
 fn birth_details() -> Value {
@@ -390,28 +504,48 @@ fn evolution_at_start_up(db: &str) {
     let server = Server::app(db);
     let client = server.client();
     let ids: Vec<String> = (0..3)
-        .map(|i| create_user(&client, &format!("evolve-{i}"), (i == 0).then(birth_details)))
+        .map(|i| {
+            create_user(
+                &client,
+                &format!("evolve-{i}"),
+                (i == 0).then(birth_details),
+            )
+        })
         .collect();
-    let stored: Vec<Value> =
-        ids.iter().map(|id| client.ok("users.getProfile", json!({ "userId": id }))).collect();
+    let stored: Vec<Value> = ids
+        .iter()
+        .map(|id| client.ok("users.getProfile", json!({ "userId": id })))
+        .collect();
     server.kill();
 
     let (status, output) = Server::run_to_exit(&breaking, &["--db", db], Duration::from_secs(120));
-    assert!(!status.success(), "a schema that invalidates stored users started:\n{output}");
+    assert!(
+        !status.success(),
+        "a schema that invalidates stored users started:\n{output}"
+    );
     assert!(!output.contains("listening on"), "{output}");
-    assert!(output.contains("users"), "the refusal does not name the table:\n{output}");
+    assert!(
+        output.contains("users"),
+        "the refusal does not name the table:\n{output}"
+    );
     assert!(
         ids.iter().any(|id| output.contains(id.as_str())),
         "the refusal names none of the stored ids {ids:?}:\n{output}"
     );
-    assert!(output.contains("level"), "the refusal does not name the path:\n{output}");
+    assert!(
+        output.contains("level"),
+        "the refusal does not name the path:\n{output}"
+    );
     assert!(!output.contains("panicked"), "{output}");
 
     // Nothing changed: the original app reads the same documents and writes.
     let server = Server::app(db);
     let client = server.client();
     for (id, before) in ids.iter().zip(&stored) {
-        assert_eq!(&client.ok("users.getProfile", json!({ "userId": id })), before);
+        assert_eq!(
+            &client.ok("users.getProfile", json!({ "userId": id })),
+            before
+        );
     }
     create_user(&client, "evolve-after-refusal", None);
     server.kill();
@@ -420,16 +554,25 @@ fn evolution_at_start_up(db: &str) {
         .unwrap_or_else(|failure| panic!("a compatible schema did not start: {failure}"));
     let probe_client = probe.client();
     for (i, before) in stored.iter().enumerate() {
-        let found = probe_client.ok("probe.byEmail", json!({ "email": format!("evolve-{i}@example.com") }));
+        let found = probe_client.ok(
+            "probe.byEmail",
+            json!({ "email": format!("evolve-{i}@example.com") }),
+        );
         assert_eq!(&found, before, "the new index does not find user {i}");
     }
-    assert_eq!(probe_client.ok("probe.byEmail", json!({ "email": "nobody@example.com" })), Value::Null);
+    assert_eq!(
+        probe_client.ok("probe.byEmail", json!({ "email": "nobody@example.com" })),
+        Value::Null
+    );
     probe.kill();
 
     let server = Server::app(db);
     let client = server.client();
     for (id, before) in ids.iter().zip(&stored) {
-        assert_eq!(&client.ok("users.getProfile", json!({ "userId": id })), before);
+        assert_eq!(
+            &client.ok("users.getProfile", json!({ "userId": id })),
+            before
+        );
     }
 }
 

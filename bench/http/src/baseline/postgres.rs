@@ -176,7 +176,10 @@ fn retryable(error: &tokio_postgres::Error) -> bool {
 
 async fn backoff(attempt: u32) {
     let ceiling_ms = 2u64 << attempt.min(5);
-    tokio::time::sleep(std::time::Duration::from_micros(fastrand::u64(0..=ceiling_ms * 1000))).await;
+    tokio::time::sleep(std::time::Duration::from_micros(fastrand::u64(
+        0..=ceiling_ms * 1000,
+    )))
+    .await;
 }
 
 fn conflict() -> Failure {

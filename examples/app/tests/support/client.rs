@@ -34,7 +34,10 @@ impl Client {
             .timeout_global(Some(CALL_TIMEOUT))
             .build()
             .into();
-        Client { agent, base: base.to_owned() }
+        Client {
+            agent,
+            base: base.to_owned(),
+        }
     }
 
     /// Calls `module.function`: the status and the parsed body, or Err when
@@ -71,8 +74,11 @@ impl Client {
     pub fn call_oversized(&self, function: &str, body: Vec<u8>) -> Result<(u16, Value), String> {
         let (module, name) = function.split_once('.').expect("module.function");
         let address = self.base.strip_prefix("http://").expect("an http:// base");
-        let mut stream = TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
-        stream.set_read_timeout(Some(CALL_TIMEOUT)).map_err(|e| e.to_string())?;
+        let mut stream =
+            TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
+        stream
+            .set_read_timeout(Some(CALL_TIMEOUT))
+            .map_err(|e| e.to_string())?;
         let head = format!(
             "POST /api/{module}/{name} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
             body.len()
@@ -80,16 +86,21 @@ impl Client {
         let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
         // Errors are expected once the server has answered and closed.
         let upload = std::thread::spawn(move || {
-            let _ = writer.write_all(head.as_bytes()).and_then(|()| writer.write_all(&body));
+            let _ = writer
+                .write_all(head.as_bytes())
+                .and_then(|()| writer.write_all(&body));
         });
         let mut response = Vec::new();
         let mut buffer = [0; 16 * 1024];
         let parsed = loop {
             match stream.read(&mut buffer) {
-                Ok(0) => break parse_response(&response).ok_or("the connection closed mid-response")?,
+                Ok(0) => {
+                    break parse_response(&response).ok_or("the connection closed mid-response")?
+                }
                 Ok(n) => response.extend_from_slice(&buffer[..n]),
                 Err(e) if !response.is_empty() => {
-                    break parse_response(&response).ok_or_else(|| format!("reading the response: {e}"))?
+                    break parse_response(&response)
+                        .ok_or_else(|| format!("reading the response: {e}"))?
                 }
                 Err(e) => return Err(format!("reading the response: {e}")),
             }
@@ -106,7 +117,9 @@ impl Client {
     pub fn ok(&self, function: &str, args: Value) -> Value {
         let (status, body) = self.call(function, &args).unwrap_or_else(|e| panic!("{e}"));
         match (status, body) {
-            (200, Value::Object(mut object)) if object.contains_key("value") && object.len() == 1 => {
+            (200, Value::Object(mut object))
+                if object.contains_key("value") && object.len() == 1 =>
+            {
                 object.remove("value").unwrap()
             }
             (status, body) => panic!("{function}({args}) should succeed, got {status} {body}"),
@@ -116,8 +129,9 @@ impl Client {
     /// The §3 error of a call that must fail.
     pub fn fails(&self, function: &str, args: Value) -> Failure {
         let (status, body) = self.call(function, &args).unwrap_or_else(|e| panic!("{e}"));
-        Failure::parse(status, &body)
-            .unwrap_or_else(|| panic!("{function}({args}) should fail in §3's shape, got {status} {body}"))
+        Failure::parse(status, &body).unwrap_or_else(|| {
+            panic!("{function}({args}) should fail in §3's shape, got {status} {body}")
+        })
     }
 }
 
@@ -131,7 +145,12 @@ impl Failure {
             None => None,
             Some(path) => Some(path.as_str()?.to_owned()),
         };
-        (400..600).contains(&status).then_some(Failure { status, code, message, path })
+        (400..600).contains(&status).then_some(Failure {
+            status,
+            code,
+            message,
+            path,
+        })
     }
 
     /// Panics unless this is `code` with `status` (and `path`, when given).
@@ -142,9 +161,16 @@ impl Failure {
             "unexpected error: {self:?}"
         );
         if let Some(path) = path {
-            assert_eq!(self.path.as_deref(), Some(path), "unexpected error path: {self:?}");
+            assert_eq!(
+                self.path.as_deref(),
+                Some(path),
+                "unexpected error path: {self:?}"
+            );
         }
-        assert!(!self.message.is_empty(), "an error without a message: {self:?}");
+        assert!(
+            !self.message.is_empty(),
+            "an error without a message: {self:?}"
+        );
     }
 }
 

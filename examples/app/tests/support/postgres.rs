@@ -22,10 +22,14 @@ impl FreshDatabase {
     /// A new empty database; panics with how to start a cluster when the
     /// variable is missing or the cluster does not answer.
     pub fn create(label: &str) -> FreshDatabase {
-        let admin_url = std::env::var(URL_VARIABLE)
-            .unwrap_or_else(|_| panic!("{URL_VARIABLE} is not set: this test needs PostgreSQL;\n{HOW_TO_START}"));
+        let admin_url = std::env::var(URL_VARIABLE).unwrap_or_else(|_| {
+            panic!("{URL_VARIABLE} is not set: this test needs PostgreSQL;\n{HOW_TO_START}")
+        });
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
         let name = format!(
             "sb_apptests_{label}_{}_{}_{nanos}",
             std::process::id(),
@@ -33,14 +37,21 @@ impl FreshDatabase {
         );
         execute(&admin_url, &format!("CREATE DATABASE \"{name}\""));
         let url = with_database(&admin_url, &name);
-        FreshDatabase { url, admin_url, name }
+        FreshDatabase {
+            url,
+            admin_url,
+            name,
+        }
     }
 }
 
 impl Drop for FreshDatabase {
     fn drop(&mut self) {
         // FORCE: a server killed by the test may leave sessions behind for a moment.
-        execute(&self.admin_url, &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        execute(
+            &self.admin_url,
+            &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+        );
     }
 }
 
@@ -81,7 +92,10 @@ fn database_replaced_in_urls() {
     for (url, expected) in [
         ("postgres://u@h:5/postgres", "postgres://u@h:5/x"),
         ("postgres://u@h:5", "postgres://u@h:5/x"),
-        ("postgresql://u:p@h/db?sslmode=disable", "postgresql://u:p@h/x?sslmode=disable"),
+        (
+            "postgresql://u:p@h/db?sslmode=disable",
+            "postgresql://u:p@h/x?sslmode=disable",
+        ),
         ("postgres://h?user=u", "postgres://h/x?user=u"),
     ] {
         assert_eq!(with_database(url, "x"), expected);

@@ -51,7 +51,11 @@ pub fn changed_schema(change: Change) -> String {
         .split_once("\nfunctions:\n")
         .expect("schema.example.yaml has functions");
     let replace_once = |text: &str, anchor: &str, with: &str| {
-        assert_eq!(text.matches(anchor).count(), 1, "schema.example.yaml changed: no single {anchor:?}");
+        assert_eq!(
+            text.matches(anchor).count(),
+            1,
+            "schema.example.yaml changed: no single {anchor:?}"
+        );
         text.replacen(anchor, with, 1)
     };
     let karma = "      karma: int64\n";
@@ -102,7 +106,8 @@ schemabridge = {{ path = {root:?} }}
         write_if_changed(&krate.join(file), &text);
     }
     // The workspace's lock pins every dependency to a version already downloaded.
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("the workspace's Cargo.lock");
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).expect("the workspace's Cargo.lock");
     if !krate.join("Cargo.lock").exists() {
         write_if_changed(&krate.join("Cargo.lock"), &lock);
     }

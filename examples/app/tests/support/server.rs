@@ -44,13 +44,21 @@ impl Server {
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
         let output = Arc::new(Mutex::new(String::new()));
         let (address_tx, address_rx) = mpsc::channel();
-        collect(child.stdout.take().unwrap(), output.clone(), Some(address_tx));
+        collect(
+            child.stdout.take().unwrap(),
+            output.clone(),
+            Some(address_tx),
+        );
         collect(child.stderr.take().unwrap(), output.clone(), None);
         let started = Instant::now();
         loop {
             match address_rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(address) => {
-                    return Ok(Server { child, address, output });
+                    return Ok(Server {
+                        child,
+                        address,
+                        output,
+                    });
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) if started.elapsed() < START_TIMEOUT => {
                     if let Some(status) = child.try_wait().expect("a child status") {
@@ -186,5 +194,8 @@ fn exit_within(child: &mut Child, limit: Duration) -> ExitStatus {
 }
 
 fn ended(status: ExitStatus, output: &Mutex<String>) -> String {
-    format!("it ended ({status}) after printing:\n{}", output.lock().unwrap())
+    format!(
+        "it ended ({status}) after printing:\n{}",
+        output.lock().unwrap()
+    )
 }
