@@ -75,6 +75,29 @@ impl Database {
     }
 }
 
+impl Database {
+    /// After seeding, before measuring: the same settled state for both
+    /// servers. PostgreSQL: `VACUUM ANALYZE` (statistics, visibility map and
+    /// hint bits, instead of whatever autovacuum happens to be doing during
+    /// the measurement); SQLite: the WAL checkpointed into the database.
+    pub async fn settle(&self) -> Result<(), String> {
+        match &self.postgres {
+            Some(_) => execute(&self.url, "VACUUM ANALYZE").await,
+            None => {
+                let path = self.url.strip_prefix("sqlite:").unwrap_or(&self.url).to_owned();
+                tokio::task::spawn_blocking(move || {
+                    let connection = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
+                    connection
+                        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                        .map_err(|e| e.to_string())
+                })
+                .await
+                .map_err(|e| e.to_string())?
+            }
+        }
+    }
+}
+
 impl Drop for Database {
     fn drop(&mut self) {
         if let Some((admin, name)) = self.postgres.take() {

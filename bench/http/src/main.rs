@@ -43,6 +43,9 @@ struct Cli {
     /// Table sizes for the indexed lookup on PostgreSQL (default: --lookup-sizes).
     #[arg(long, value_delimiter = ',')]
     postgres_lookup_sizes: Option<Vec<u64>>,
+    /// Only the per-call table (`calls`) or only the indexed lookup (`lookups`).
+    #[arg(long, value_parser = ["calls", "lookups"])]
+    only: Option<String>,
     /// Clients of the indexed lookup.
     #[arg(long, default_value_t = 8)]
     lookup_clients: usize,
@@ -155,7 +158,9 @@ async fn bench(cli: &Cli) -> Result<(), String> {
     }
     let mut report = Report::default();
     for backend in &backends {
-        for kind in [Kind::App, Kind::Baseline] {
+        let calls = cli.only.as_deref() != Some("lookups");
+        let lookups = cli.only.as_deref() != Some("calls");
+        for kind in [Kind::App, Kind::Baseline].into_iter().filter(|_| calls) {
             let database = Database::fresh(backend).await?;
             let server = binaries.start(kind, &database.url)?;
             let ids = create_users(&server, 64).await?;
@@ -200,7 +205,7 @@ async fn bench(cli: &Cli) -> Result<(), String> {
             (database::Backend::Postgres(_), Some(sizes)) => sizes,
             _ => &cli.lookup_sizes,
         };
-        for &size in sizes {
+        for &size in sizes.iter().filter(|_| lookups) {
             for kind in [Kind::App, Kind::Baseline] {
                 let database = Database::fresh(backend).await?;
                 database.synchronous_commit(false).await?;
@@ -211,6 +216,7 @@ async fn bench(cli: &Cli) -> Result<(), String> {
                 }
                 let seeding = started.elapsed();
                 database.synchronous_commit(true).await?;
+                database.settle().await?;
                 let server = binaries.start(kind, &database.url)?;
                 let bodies: Vec<Bytes> = (0..4096)
                     .map(|_| {
