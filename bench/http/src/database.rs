@@ -84,9 +84,14 @@ impl Database {
         match &self.postgres {
             Some(_) => execute(&self.url, "VACUUM ANALYZE").await,
             None => {
-                let path = self.url.strip_prefix("sqlite:").unwrap_or(&self.url).to_owned();
+                let path = self
+                    .url
+                    .strip_prefix("sqlite:")
+                    .unwrap_or(&self.url)
+                    .to_owned();
                 tokio::task::spawn_blocking(move || {
-                    let connection = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
+                    let connection =
+                        rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
                     connection
                         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
                         .map_err(|e| e.to_string())
