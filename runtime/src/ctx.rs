@@ -68,6 +68,11 @@ impl<M: DataModel> MutationCtx<M> {
         }
     }
 
+    #[cfg(test)]
+    pub(crate) fn transaction(&self) -> &Transaction {
+        &self.tx
+    }
+
     /// The database, read-write.
     pub fn db(&self) -> M::Db<'_, Write> {
         Db::new(&self.tx).into()

@@ -4,10 +4,12 @@
 //! per module and a `router(state)` function. Those items lean on this crate
 //! for the few things that are not plain serde:
 //!
+//! - [`Store`]: the database (SQLite compiled in, or PostgreSQL), with typed
+//!   access through [`Db`], [`Table`] and [`Query`] (docs/storage.md);
 //! - [`Id<T>`]: the typed id of a stored document, a string on the wire;
 //! - [`ApiError`]: the error a handler returns, and its JSON shape;
-//! - [`QueryCtx`], [`MutationCtx`], [`ActionCtx`]: what a handler knows about
-//!   the call it serves;
+//! - [`QueryCtx`], [`MutationCtx`], [`ActionCtx`]: what a handler may do
+//!   during the call it serves (a snapshot, a transaction, other functions);
 //! - the `int64` / `bytes` wire encoding and the axum glue, which only
 //!   generated code calls.
 //!
@@ -29,35 +31,83 @@
 //! # Example
 //!
 //! What generated code and a handler implementation look like together,
-//! written out by hand:
+//! written out by hand (generated code spells every path in full):
 //!
 //! ```
-//! use schemabridge_runtime::{ApiError, QueryCtx};
+//! use schemabridge_runtime::__private::{validate, wire, RouterBuilder};
+//! use schemabridge_runtime::{Access, ApiError, Id, Schema, Store, Table, TableRow, TableSchema};
+//! use serde::{Deserialize, Serialize};
 //! use std::future::Future;
 //!
-//! #[derive(serde::Deserialize)]
+//! // Generated: the row type of table `users`, its document and patch.
+//! #[derive(Serialize, Deserialize)]
+//! pub struct User {
+//!     pub name: String,
+//!     #[serde(with = "wire")]
+//!     pub karma: i64,
+//! }
+//! #[derive(Serialize, Deserialize)]
+//! pub struct UserDoc {
+//!     #[serde(rename = "_id")]
+//!     pub id: Id<User>,
+//!     #[serde(rename = "_creationTime")]
+//!     pub creation_time: f64,
+//!     pub name: String,
+//!     #[serde(with = "wire")]
+//!     pub karma: i64,
+//! }
+//! #[derive(Default)]
+//! pub struct UserPatch {
+//!     pub karma: schemabridge_runtime::Update<i64>,
+//! }
+//! impl TableRow for User {
+//!     const TABLE: &'static str = "users";
+//!     type Doc = UserDoc;
+//!     type Patch = UserPatch;
+//!     fn apply_patch(&mut self, patch: UserPatch) {
+//!         patch.karma.apply(&mut self.karma);
+//!     }
+//! }
+//!
+//! // Generated: the schema as the store sees it, and the typed database.
+//! pub static SCHEMA: Schema = Schema {
+//!     fingerprint: "fingerprint",
+//!     tables: &[TableSchema { name: "users", shape: "1", indexes: &[], validate: validate::<User> }],
+//! };
+//! pub struct DataModel;
+//! impl schemabridge_runtime::DataModel for DataModel {
+//!     const SCHEMA: &'static Schema = &SCHEMA;
+//!     type Db<'a, A: Access> = Db<'a, A>;
+//! }
+//! pub struct Db<'a, A>(schemabridge_runtime::Db<'a, A>);
+//! impl<'a, A> From<schemabridge_runtime::Db<'a, A>> for Db<'a, A> {
+//!     fn from(db: schemabridge_runtime::Db<'a, A>) -> Self { Db(db) }
+//! }
+//! impl<'a, A: Access> Db<'a, A> {
+//!     pub fn users(&self) -> Table<'a, User, A> { self.0.table() }
+//! }
+//! pub type MutationCtx = schemabridge_runtime::MutationCtx<DataModel>;
+//!
+//! #[derive(Deserialize)]
 //! #[serde(deny_unknown_fields)]
-//! pub struct GetKarmaArgs {
-//!     #[serde(rename = "userId")]
-//!     pub user_id: String,
+//! pub struct AddUserArgs {
+//!     pub name: String,
 //! }
 //!
 //! /// Generated: one method per function of the module.
 //! pub trait Handlers: Send + Sync + 'static {
-//!     fn get_karma(&self, ctx: QueryCtx, args: GetKarmaArgs)
-//!         -> impl Future<Output = Result<i64, ApiError>> + Send;
+//!     fn add_user(&self, ctx: MutationCtx, args: AddUserArgs)
+//!         -> impl Future<Output = Result<Id<User>, ApiError>> + Send;
 //! }
 //!
-//! /// Generated: serves `POST /api/users/getKarma`.
-//! pub fn router<S>(state: S) -> schemabridge_runtime::axum::Router
+//! /// Generated: serves `POST /api/users/addUser` on `store`.
+//! pub fn router<S>(state: S, store: Store) -> schemabridge_runtime::axum::Router
 //! where
 //!     S: Handlers + Clone + Send + Sync + 'static,
 //! {
-//!     schemabridge_runtime::__private::RouterBuilder::new(state, "fingerprint")
-//!         .query("users", "getKarma", |s: S, ctx, args: GetKarmaArgs| async move {
-//!             Handlers::get_karma(&s, ctx, args)
-//!                 .await
-//!                 .map(schemabridge_runtime::__private::wire::Encoded)
+//!     RouterBuilder::new(state, "fingerprint", store)
+//!         .mutation("users", "addUser", |s: S, ctx, args: AddUserArgs| async move {
+//!             Handlers::add_user(&s, ctx, args).await
 //!         })
 //!         .finish()
 //! }
@@ -67,16 +117,21 @@
 //! struct App;
 //!
 //! impl Handlers for App {
-//!     async fn get_karma(&self, _ctx: QueryCtx, args: GetKarmaArgs) -> Result<i64, ApiError> {
-//!         if args.user_id.is_empty() {
-//!             return Err(ApiError::invalid_args("userId is empty", "userId"));
+//!     async fn add_user(&self, ctx: MutationCtx, args: AddUserArgs) -> Result<Id<User>, ApiError> {
+//!         if args.name.is_empty() {
+//!             return Err(ApiError::invalid_args("name is empty", "name"));
 //!         }
-//!         Ok(42) // answered as {"value": {"$int64": "42"}}
+//!         // Committed when this returns Ok, gone when it returns Err.
+//!         ctx.db().users().insert(User { name: args.name, karma: 0 }).await
 //!     }
 //! }
 //!
-//! let app: schemabridge_runtime::axum::Router = router(App);
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let store = Store::open("sqlite::memory:", &SCHEMA).await?;
+//! let app: schemabridge_runtime::axum::Router = router(App, store);
 //! # drop(app);
+//! # Ok::<(), schemabridge_runtime::StoreError>(())
+//! # }).unwrap();
 //! ```
 
 #![warn(missing_docs)]

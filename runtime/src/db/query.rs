@@ -125,6 +125,12 @@ impl<'a, T: TableRow, A> Query<'a, T, A> {
         n: usize,
         cursor: Option<&str>,
     ) -> Result<crate::db::Page<T::Doc>, ApiError> {
+        if n == 0 {
+            return Err(ApiError::new(
+                "invalid_args",
+                "a page must hold at least one document",
+            ));
+        }
         let after = cursor.map(decode_cursor).transpose()?;
         let found = self.run(Some(n), after, true).await?;
         let last = match found.documents.last() {

@@ -2,8 +2,12 @@
 //! SQLite file and on PostgreSQL (a real server, see
 //! scripts/pg-test-cluster.sh).
 
+mod concurrency;
+mod durability;
+mod evolution;
 mod model;
 mod ops;
+mod order;
 
 use schemabridge_runtime::{Schema, Store};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -118,6 +118,21 @@ impl TableRow for Note {
     }
 }
 
+/// A value of any schema type in its wire form: what an `any`-like field
+/// holding int64 and bytes looks like in generated code.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum Val {
+    Null(()),
+    Int(#[serde(with = "wire")] i64),
+    Bytes(#[serde(with = "wire")] Vec<u8>),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+    Arr(Vec<Val>),
+    Obj(std::collections::BTreeMap<String, Val>),
+}
+
 /// Values of any type, for the property test of index order.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -126,7 +141,7 @@ pub struct Item {
     pub group: i64,
     /// Wire JSON as is: absent, or any value (null included).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "optional")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Val>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "optional")]
     pub nested: Option<Nested>,
 }
@@ -135,7 +150,7 @@ pub struct Item {
 #[serde(deny_unknown_fields)]
 pub struct Nested {
     #[serde(default, skip_serializing_if = "Option::is_none", with = "optional")]
-    pub inner: Option<serde_json::Value>,
+    pub inner: Option<Val>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -148,7 +163,7 @@ pub struct ItemDoc {
     #[serde(with = "wire")]
     pub group: i64,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "optional")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Val>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "optional")]
     pub nested: Option<Nested>,
 }
@@ -301,24 +316,19 @@ impl<'a, A> std::ops::Deref for Items<'a, A> {
 impl<'a, A: Access> Items<'a, A> {
     pub fn by_group_value<R: Into<KeyRange>>(
         &self,
-        range: impl FnOnce(
-            IndexRange<(
-                key::Wire<i64>,
-                One<key::Optional<key::Plain<serde_json::Value>>>,
-            )>,
-        ) -> R,
+        range: impl FnOnce(IndexRange<(key::Wire<i64>, One<key::Optional<key::Plain<Val>>>)>) -> R,
     ) -> Query<'a, Item, A> {
         self.0.index("by_group_value", range)
     }
     pub fn by_value<R: Into<KeyRange>>(
         &self,
-        range: impl FnOnce(IndexRange<One<key::Optional<key::Plain<serde_json::Value>>>>) -> R,
+        range: impl FnOnce(IndexRange<One<key::Optional<key::Plain<Val>>>>) -> R,
     ) -> Query<'a, Item, A> {
         self.0.index("by_value", range)
     }
     pub fn by_inner<R: Into<KeyRange>>(
         &self,
-        range: impl FnOnce(IndexRange<One<key::Optional<key::Plain<serde_json::Value>>>>) -> R,
+        range: impl FnOnce(IndexRange<One<key::Optional<key::Plain<Val>>>>) -> R,
     ) -> Query<'a, Item, A> {
         self.0.index("by_inner", range)
     }

@@ -381,6 +381,11 @@ async fn paginate_walks_every_document_once(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(error.code(), "invalid_args");
+    let error = store
+        .query(|ctx: QueryCtx| async move { ctx.db().users().scan().paginate(0, None).await })
+        .await
+        .unwrap_err();
+    assert!(error.message().contains("at least one"), "{error}");
 }
 
 async fn unique_refuses_two(backend: Backend) {
