@@ -45,6 +45,7 @@ snapshot_tests!(
     unions,
     recursion,
     tables,
+    tables_grown,
     modules,
     shadowing,
 );

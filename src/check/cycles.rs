@@ -91,6 +91,12 @@ impl Checker<'_> {
     fn mark_boxes(&mut self) {
         let graph = Graph::build(self.types.len(), |i, out| {
             self.for_each_member(i, |ty| self.inline_targets(ty, out));
+            // Rust holds a tagged union's member structs inline, as
+            // newtype variants: the members' own fields are where a cycle
+            // through the union is boxed.
+            if let TypeBody::Tagged(tagged) = &self.types[i].body {
+                out.extend(tagged.variants.iter().map(|v| v.member));
+            }
         });
         let components = strongly_connected(&graph);
         let mut targets = Vec::new();

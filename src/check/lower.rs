@@ -56,7 +56,9 @@ impl<'a> Naming<'a> {
     fn next(&mut self, derived_from: Span) -> (String, String, Span) {
         self.count += 1;
         let (rust, span) = match self.explicit.take() {
-            Some(ident) => (ident.name, ident.span),
+            // The user's name is the name in both languages:
+            // no module prefix in TypeScript.
+            Some(ident) => return (ident.name.clone(), ident.name, ident.span),
             None if self.count == 1 => (self.base(), self.field_span.unwrap_or(derived_from)),
             None => (
                 format!("{}{}", self.base(), self.count),
@@ -73,13 +75,19 @@ impl<'a> Naming<'a> {
         }
     }
 
-    /// The naming of the types inside a new generated type.
-    fn child(&self, base: String, parent: TypeId) -> Naming<'a> {
+    /// The naming of the types inside a new generated type; `explicit`:
+    /// the type was named with `$name`, so the names derived from it are
+    /// the user's too and carry no module prefix in TypeScript.
+    fn child(&self, base: String, parent: TypeId, explicit: bool) -> Naming<'a> {
         Naming {
             base: base.into(),
             field: None,
             scope: self.scope,
-            ts_prefix: self.ts_prefix.clone(),
+            ts_prefix: if explicit {
+                Rc::from("")
+            } else {
+                self.ts_prefix.clone()
+            },
             parent,
             count: 0,
             explicit: None,
@@ -325,7 +333,8 @@ impl Checker<'_> {
             DeclKind::Object(fields) => {
                 let id = self.alloc_nested(naming, decl.span);
                 self.ty_mut(id).doc = decl.doc.clone();
-                let mut inner = naming.child(self.ty(id).rust_name.clone(), id);
+                let explicit = decl.name.is_some();
+                let mut inner = naming.child(self.ty(id).rust_name.clone(), id, explicit);
                 let object = self.lower_object(fields, &mut inner, false);
                 self.ty_mut(id).body = TypeBody::Object(object);
                 Ty::Named(id)
@@ -525,9 +534,10 @@ impl Checker<'_> {
             };
         }
         // A named type that is nullable is an alias of `Option<…>` around a
-        // union of its own (`Name` + `Value`).
+        // union of its own (`Name` + `Value`). String literals alone are the
+        // named type itself: `Role: '"owner" | "admin"'` is the enum `Role`.
         if let Some(target) = target {
-            if nullable || others.len() + usize::from(!literals.is_empty()) <= 1 {
+            if nullable || (others.len() == 1 && literals.is_empty()) {
                 let inner_members: Vec<TypeExpr> = members
                     .iter()
                     .filter(|m| !matches!(m.kind, ExprKind::Scalar(ScalarType::Null)))

@@ -226,8 +226,7 @@ impl Checker<'_> {
                         let Shape::Object(a) = &shapes[earlier] else {
                             return false;
                         };
-                        a.required.iter().all(|f| b.all.contains(f))
-                            && b.required.iter().all(|f| a.all.contains(f))
+                        shadows(a, b)
                     });
                     if objects.len() < MAX_COMPARED_OBJECTS {
                         objects.push(later);
@@ -270,6 +269,18 @@ impl Checker<'_> {
     }
 }
 
+/// Whether every value of object `later` is read as `earlier`. Generated
+/// structs deny unknown fields, so a value that has a field `earlier` lacks
+/// goes on to `later`: `later` is only shadowed when all of its fields are
+/// fields of `earlier`, and whatever `earlier` requires, `later` requires
+/// too (its smallest value must still match `earlier`). Field types are
+/// not compared, so two members that differ only in them are still
+/// reported.
+fn shadows(earlier: &ObjectShape, later: &ObjectShape) -> bool {
+    later.all.iter().all(|f| earlier.all.contains(f))
+        && earlier.required.iter().all(|f| later.required.contains(f))
+}
+
 /// Object members compared pairwise for overlaps, at most.
 const MAX_COMPARED_OBJECTS: usize = 64;
 
@@ -294,6 +305,6 @@ impl Shape {
 }
 
 struct ObjectShape {
-    required: Vec<String>,
+    required: HashSet<String>,
     all: HashSet<String>,
 }

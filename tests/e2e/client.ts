@@ -26,6 +26,7 @@ import {
   type NotesAddArgs,
   type Preferences,
   type SchemaMismatchInfo,
+  type TableName,
   type UserDoc,
   type UsersByClerkIdArgs,
   type UsersByClerkIdResult,
@@ -144,6 +145,16 @@ async function rawFails(fn: string, args: Record<string, unknown>, path: string)
   assert.equal(error.path, path);
 }
 
+/**
+ * A well-formed id of the same table as `id` that names no document: one
+ * character of its random part changed (its first characters encode the
+ * table, so the server reads it as an id of that table).
+ */
+function absent<T extends TableName>(id: Id<T>): Id<T> {
+  const other = id[10] === "A" ? "B" : "A";
+  return `${id.slice(0, 10)}${other}${id.slice(11)}` as Id<T>;
+}
+
 // ------------------------------------------------------------------ state
 
 const birthDetails = { date: "1990-08-23", time: "04:05", location: "Zürich, Schweiz 🇨🇭" };
@@ -256,7 +267,7 @@ async function main(): Promise<void> {
     // The same document through another function: equal to the last bit.
     assert.deepEqual(await client.query(api.users.byClerkId, { clerkId: "user_2aLiCe 😀" }), profile);
     // Null results.
-    assert.equal(await client.query(api.users.getProfile, { userId: "users:999999" as Id<"users"> }), null);
+    assert.equal(await client.query(api.users.getProfile, { userId: absent(alice) }), null);
     assert.equal(await client.query(api.users.byClerkId, { clerkId: "nobody" }), null);
   });
 
@@ -275,11 +286,11 @@ async function main(): Promise<void> {
       status: 400,
       path: null,
     });
-    await fails(client.action(api.readings.compute, { userId: "users:999999" as Id<"users"> }), {
+    await fails(client.action(api.readings.compute, { userId: absent(alice) }), {
       code: "not_found",
       status: 404,
       path: null,
-      message: /no user users:999999/,
+      message: new RegExp(`no user ${absent(alice)}`),
     });
   });
 
@@ -300,8 +311,8 @@ async function main(): Promise<void> {
     assert.deepEqual(profile?.preferences, extremes);
 
     await fails(
-      client.mutation(api.users.updatePreferences, { userId: "users:999999" as Id<"users">, preferences }),
-      { code: "unknown_user", status: 404, path: null, message: /no user users:999999/ },
+      client.mutation(api.users.updatePreferences, { userId: absent(alice), preferences }),
+      { code: "unknown_user", status: 404, path: null, message: new RegExp(`no user ${absent(alice)}`) },
     );
   });
 
@@ -341,7 +352,7 @@ async function main(): Promise<void> {
     assert.equal(await client.mutation(api.users.addKarma, { userId: bob, amount: INT64_MIN }), -1n);
     assert.equal(await client.mutation(api.users.addKarma, { userId: bob, amount: 0n }), -1n);
     // ApiError::handler: the generic code, the default status.
-    await fails(client.mutation(api.users.addKarma, { userId: "users:999999" as Id<"users">, amount: 1n }), {
+    await fails(client.mutation(api.users.addKarma, { userId: absent(alice), amount: 1n }), {
       code: "handler",
       status: 400,
       path: null,
@@ -438,7 +449,13 @@ async function main(): Promise<void> {
     const image = at(at(notes, 1).attachments, 1);
     assert.ok(image.kind === "image" && image.data instanceof Uint8Array && image.data.length === 256);
 
-    assert.deepEqual(await client.query(api.notes.forReading, { readingId: "readings:999999" as Id<"readings"> }), []);
+    assert.deepEqual(await client.query(api.notes.forReading, { readingId: absent(firstReading) }), []);
+    // An id of another table, or no id at all, is refused before the handler.
+    await rawFails("notes/forReading", { readingId: alice }, "readingId");
+    await rawFails("notes/forReading", { readingId: "readings:1" }, "readingId");
+    // The internal mutation behind `readings.compute` is not served.
+    const save = await raw("readings/save", JSON.stringify({ userId: alice }));
+    assert.equal(save.status, 404, JSON.stringify(save.json));
   });
 
   await step("notes: 300 random doubles and strings survive the round trip exactly", async () => {
@@ -485,12 +502,12 @@ async function main(): Promise<void> {
   });
 
   await step("notes.add: handler not_found, a panicking handler is internal/500", async () => {
-    const args: NotesAddArgs = { readingId: "readings:999999" as Id<"readings">, authorId: alice, body: "x", attachments: [], extra: 1 };
+    const args: NotesAddArgs = { readingId: absent(firstReading), authorId: alice, body: "x", attachments: [], extra: 1 };
     await fails(client.mutation(api.notes.add, args), {
       code: "not_found",
       status: 404,
       path: null,
-      message: /no reading readings:999999/,
+      message: new RegExp(`no reading ${absent(firstReading)}`),
     });
     await fails(client.mutation(api.notes.add, { ...args, readingId: firstReading, body: "panic" }), {
       code: "internal",

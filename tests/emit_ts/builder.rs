@@ -214,7 +214,7 @@ impl Builder {
             fields,
             doc_rust_name: format!("{type_name}Doc"),
             doc_ts_name: format!("{type_name}Doc"),
-            storage: TableStorage {
+            storage: schemabridge::ir::TableStorage {
                 method: name.to_owned(),
                 patch: format!("{type_name}Patch"),
                 handle: format!("{type_name}Table"),

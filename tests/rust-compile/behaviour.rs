@@ -191,27 +191,47 @@ mod names_and_docs {
 
 mod unions {
     use super::*;
-    use crate::case_unions::{Attachment, Extra, Mood};
+    use crate::case_unions::{
+        Attachment, EmptyAttachment, Extra, ImageAttachment, LinkAttachment, Mood,
+    };
 
     #[test]
     fn tagged_variants_read_by_their_tag() {
         let image = round_trip::<Attachment>(json!({
             "kind": "image", "mimeType": "image/png", "data": { "$bytes": "AA==" },
         }));
-        assert!(matches!(image, Attachment::Image { data, .. } if data == [0]));
+        assert!(matches!(image, Attachment::Image(ImageAttachment { data, .. }) if data == [0]));
         let link = round_trip::<Attachment>(json!({ "kind": "link", "url": "u", "title": null }));
         assert!(matches!(
             link,
-            Attachment::Link {
+            Attachment::Link(LinkAttachment {
                 title: Some(None),
                 ..
-            }
+            })
         ));
         round_trip::<Attachment>(json!({ "kind": "link", "url": "u" }));
         assert_eq!(
             round_trip::<Attachment>(json!({ "kind": "empty" })),
-            Attachment::Empty {}
+            Attachment::Empty(EmptyAttachment::new())
         );
+    }
+
+    /// A member is one type: the struct alone and the union holding it
+    /// have the same JSON, tag first in the union as before.
+    #[test]
+    fn a_member_struct_is_the_variant() {
+        let link = LinkAttachment::new("u".into());
+        let alone = round_trip::<LinkAttachment>(json!({ "kind": "link", "url": "u" }));
+        assert_eq!(alone, link);
+        let union = Attachment::Link(link.clone());
+        assert_eq!(
+            serde_json::to_string(&union).unwrap(),
+            r#"{"kind":"link","url":"u"}"#
+        );
+        assert_eq!(serde_json::to_value(&link).unwrap(), serde_json::to_value(&union).unwrap());
+        refuses::<LinkAttachment>(json!({ "url": "u" }), "missing field `kind`");
+        refuses::<LinkAttachment>(json!({ "kind": "empty", "url": "u" }), "unknown variant `empty`");
+        refuses::<Attachment>(json!({ "kind": "link" }), "missing field `url`");
     }
 
     #[test]
@@ -241,7 +261,10 @@ mod unions {
         let ints = round_trip::<Extra>(json!([{ "$int64": "3" }]));
         assert_eq!(ints, Extra::Ints(vec![3]));
         let attachments = round_trip::<Extra>(json!([{ "kind": "empty" }]));
-        assert_eq!(attachments, Extra::Attachments(vec![Attachment::Empty {}]));
+        assert_eq!(
+            attachments,
+            Extra::Attachments(vec![Attachment::Empty(EmptyAttachment::new())])
+        );
         assert_eq!(round_trip::<Mood>(json!("worried")), Mood::Worried);
     }
 }
@@ -475,5 +498,68 @@ mod router {
     async fn a_schema_without_functions_serves_nothing() {
         let (status, _) = post(crate::app::empty_router().await, "/api/users/ping", json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
+/// Adding an optional field is a safe change (`diff`), so code that builds
+/// values must survive it: the same code, written with `new` and
+/// `from_parts`, compiles against `tables` and against `tables_grown`,
+/// which has an optional field more in `User` and in `UserBirthDetails`.
+/// (A struct literal of either would fail with E0063.)
+mod growth {
+    use super::*;
+
+    macro_rules! build_user {
+        ($case:ident) => {{
+            use crate::$case::{User, UserBirthDetails, UserDoc};
+            let mut user = User::new("c".into(), "e".into(), 2);
+            user.birth_details = Some(UserBirthDetails::new("d".into(), "t".into(), "l".into()));
+            let id = schemabridge_runtime::Id::new("u1");
+            let doc = UserDoc::from_parts(id, 1.0, user.clone());
+            assert_eq!(User::from(doc.clone()), user);
+            serde_json::to_value(&doc).unwrap()
+        }};
+    }
+
+    #[test]
+    fn code_using_new_compiles_before_and_after_optional_fields_are_added() {
+        let before = build_user!(case_tables);
+        let after = build_user!(case_tables_grown);
+        // The new fields start absent, so the documents are the same.
+        assert_eq!(before, after);
+        assert_eq!(
+            before,
+            json!({
+                "_id": "u1",
+                "_creationTime": 1.0,
+                "clerkId": "c",
+                "email": "e",
+                "birthDetails": { "date": "d", "time": "t", "location": "l" },
+                "karma": { "$int64": "2" },
+            })
+        );
+    }
+
+    #[test]
+    fn a_struct_of_optional_fields_defaults_to_all_absent() {
+        assert_eq!(
+            serde_json::to_value(crate::case_tables::Empty::default()).unwrap(),
+            json!({})
+        );
+        assert_eq!(crate::case_tables::Empty::new(), Default::default());
+    }
+}
+
+/// An object inline in a function's arguments and the same object at the
+/// top of the file are two structs with `From` between them.
+mod twins {
+    use crate::case_modules::{users::CreateBirthDetails, BirthDetails};
+
+    #[test]
+    fn identical_structs_convert_both_ways() {
+        let args = CreateBirthDetails::new("d".into());
+        let stored = BirthDetails::from(args.clone());
+        assert_eq!(stored, BirthDetails::new("d".into()));
+        assert_eq!(CreateBirthDetails::from(stored), args);
     }
 }

@@ -15,6 +15,7 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("unions", unions()),
         ("recursion", recursion()),
         ("tables", tables()),
+        ("tables_grown", tables_grown()),
         ("modules", modules()),
         ("shadowing", shadowing()),
     ]
@@ -278,6 +279,26 @@ pub fn tables() -> Schema {
     b.finish()
 }
 
+/// [`tables`] after a safe change: optional fields added to a table and to
+/// a nested object. Code that builds `tables` values with `new` and
+/// `from_parts` must compile against both (`behaviour.rs`, `growth`).
+pub fn tables_grown() -> Schema {
+    use schemabridge::ir::TypeBody;
+    let mut schema = tables();
+    for (name, added) in [("User", "nickname"), ("UserBirthDetails", "timezone")] {
+        let def = schema
+            .types
+            .iter_mut()
+            .find(|def| def.rust_name == name)
+            .expect("a type of `tables`");
+        let TypeBody::Object(object) = &mut def.body else {
+            panic!("{name} is an object");
+        };
+        object.fields.insert(1, field(added, Ty::String).optional());
+    }
+    schema
+}
+
 /// Modules with every kind of function, empty and non-empty args, args
 /// with nested types, and results that do or do not need the wire encoding.
 pub fn modules() -> Schema {
@@ -289,6 +310,8 @@ pub fn modules() -> Schema {
     );
     b.index(users, "by_clerk_id", &["clerkId"]);
     let prefs = b.named("Preferences", object(vec![field("timezone", Ty::String)]));
+    // The same fields as the arguments' `CreateBirthDetails`: `From` both ways.
+    b.named("BirthDetails", object(vec![field("date", Ty::String)]));
 
     let m = b.module("users");
     let scope = Scope::Module(m);

@@ -35,22 +35,23 @@ impl notes::Handlers for App {
         if db.users().get(&args.author_id).await?.is_none() {
             return Err(ApiError::not_found(format!("no user {}", args.author_id)));
         }
-        let note = Note {
-            reading_id: args.reading_id,
-            author_id: args.author_id,
-            body: args.body,
-            mood: args.mood.map(|mood| match mood {
-                notes::AddArgsMood::Calm => NoteMood::Calm,
-                notes::AddArgsMood::Curious => NoteMood::Curious,
-                notes::AddArgsMood::Worried => NoteMood::Worried,
-            }),
-            attachments: args.attachments,
-            pinned_at: args.pinned_at,
-            extra: match args.extra {
-                notes::AddArgsExtra::String(text) => NoteExtra::String(text),
-                notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
-            },
+        let extra = match args.extra {
+            notes::AddArgsExtra::String(text) => NoteExtra::String(text),
+            notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
         };
+        let mut note = Note::new(
+            args.reading_id,
+            args.author_id,
+            args.body,
+            args.attachments,
+            extra,
+        );
+        note.mood = args.mood.map(|mood| match mood {
+            notes::AddArgsMood::Calm => NoteMood::Calm,
+            notes::AddArgsMood::Curious => NoteMood::Curious,
+            notes::AddArgsMood::Worried => NoteMood::Worried,
+        });
+        note.pinned_at = args.pinned_at;
         db.notes().insert(note).await
     }
 

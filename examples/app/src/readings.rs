@@ -52,13 +52,13 @@ impl readings::Handlers for App {
         ctx: MutationCtx,
         args: readings::SaveArgs,
     ) -> Result<Id<Reading>, ApiError> {
-        let reading = Reading {
-            user_id: args.user_id,
-            placements: args.placements,
-            summary: args.summary,
-            score: args.score,
-            tags: args.tags,
-        };
+        let reading = Reading::new(
+            args.user_id,
+            args.placements,
+            args.summary,
+            args.score,
+            args.tags,
+        );
         ctx.db().readings().insert(reading).await
     }
 }

@@ -34,17 +34,9 @@ impl users::Handlers for App {
             let message = format!("a user with clerkId {:?} exists", args.clerk_id);
             return Err(ApiError::new("already_exists", message).with_status(409));
         }
-        let user = User {
-            clerk_id: args.clerk_id,
-            email: args.email,
-            birth_details: args.birth_details.map(|b| UserBirthDetails {
-                date: b.date,
-                time: b.time,
-                location: b.location,
-            }),
-            preferences: None,
-            karma: 0,
-        };
+        // `new` takes the required fields; the optional ones start absent.
+        let mut user = User::new(args.clerk_id, args.email, 0);
+        user.birth_details = args.birth_details.map(UserBirthDetails::from);
         users.insert(user).await
     }
 

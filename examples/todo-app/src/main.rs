@@ -27,15 +27,13 @@ impl tasks::Handlers for App {
         ctx: schema::MutationCtx,
         args: tasks::AddArgs,
     ) -> Result<Id<Task>, ApiError> {
-        let task = Task {
-            title: args.title,
-            done: false,
-            priority: args.priority.map(|p| match p {
-                tasks::AddArgsPriority::Low => schema::TaskPriority::Low,
-                tasks::AddArgsPriority::High => schema::TaskPriority::High,
-            }),
-            estimate_minutes: None,
-        };
+        // `new` rather than a struct literal: it keeps compiling when the
+        // schema gains optional fields (docs/generated-rust.md).
+        let mut task = Task::new(args.title, false);
+        task.priority = args.priority.map(|p| match p {
+            tasks::AddArgsPriority::Low => schema::TaskPriority::Low,
+            tasks::AddArgsPriority::High => schema::TaskPriority::High,
+        });
         ctx.db().tasks().insert(task).await
     }
 

@@ -3,6 +3,7 @@
 
 pub mod optional;
 mod router;
+pub mod tagged;
 mod validate;
 pub mod wire;
 

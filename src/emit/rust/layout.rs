@@ -220,16 +220,8 @@ impl Printer {
         });
     }
 
-    /// A hard break, dropped when nothing follows it in its box (`{}`).
-    pub fn hardbreak_if_nonempty(&mut self) {
-        self.brk(BreakToken {
-            blank_space: SIZE_INFINITY as usize,
-            if_nonempty: true,
-            ..BreakToken::default()
-        });
-    }
-
-    /// A space or a line break, dropped when nothing follows it in its box.
+    /// A space or a line break, dropped when nothing follows it in its box
+    /// (`Self {}`).
     pub fn space_if_nonempty(&mut self) {
         self.brk(BreakToken {
             blank_space: 1,
@@ -238,11 +230,11 @@ impl Printer {
         });
     }
 
-    /// Ends a box that breaks when its contents are wider than `max`, even
-    /// if they would fit on the line (prettyplease's struct literals).
+    /// Ends a box that is broken when it is wider than `max`, even if it
+    /// fits on the line (prettyplease's `end_with_max_width`, which keeps
+    /// long struct literals off one line).
     pub fn end_with_max_width(&mut self, max: isize) {
         if let Some(segment) = &mut self.segment {
-            // The one-line layout cannot tell; lay the segment out for real.
             segment.unsure = true;
             segment.end();
             return;
@@ -255,7 +247,7 @@ impl Printer {
                     depth -= 1;
                     if depth == 0 {
                         if entry.size < 0 && entry.size + self.right_total > max {
-                            // A word of no text that never fits breaks the box.
+                            // An empty word too wide for any line.
                             let at = self.arena.len();
                             self.buf.push_back(BufEntry {
                                 token: Token::Word { start: at, end: at },
@@ -272,6 +264,15 @@ impl Printer {
             }
         }
         self.scan_end();
+    }
+
+    /// A hard break, dropped when nothing follows it in its box (`{}`).
+    pub fn hardbreak_if_nonempty(&mut self) {
+        self.brk(BreakToken {
+            blank_space: SIZE_INFINITY as usize,
+            if_nonempty: true,
+            ..BreakToken::default()
+        });
     }
 
     /// A break that is never taken; it only ends the measuring of the

@@ -1,20 +1,23 @@
-//! The Rust emitter: one file of server types, a `Handlers` trait per
-//! schema module and a `router`, which the user `include!`s or declares as
-//! a module.
+//! The Rust emitter: one file of server types, typed storage access
+//! ([`store`]: `SCHEMA`, `DataModel`, `Db`, a patch and a handle per table),
+//! a `Handlers` trait and `FunctionRef`s per schema module and a `router`,
+//! which the user `include!`s or declares as a module.
 //!
 //! The text is built directly, laid out exactly as prettyplease lays out
-//! Rust (which is what the emitter used to run): [`syntax`] gives each
-//! construct prettyplease's line-breaking structure and [`layout`] decides
+//! Rust (which is what the emitter used to run): [`syntax`] and
+//! [`syntax_more`] give each construct prettyplease's line-breaking structure and [`layout`] decides
 //! the breaks as prettyplease's printer does; [`print`] puts the items
 //! together. `tests/emit_rust_fixed_point.rs` checks that prettyplease
 //! would print the output as it is. The model's names are printed as they
 //! are, never adjusted here.
 
+mod construct;
 mod encoding;
 mod fields;
 mod handlers;
 mod idents;
 mod layout;
+mod members;
 mod paths;
 mod print;
 mod router;
@@ -22,6 +25,7 @@ mod runtime;
 mod store;
 mod syntax;
 mod syntax_more;
+mod twins;
 mod types;
 
 use crate::ir::{Schema, Scope, TypeBody};
@@ -39,11 +43,14 @@ pub fn emit(schema: &Schema) -> String {
     let mut file = File::new(&header, capacity(schema));
     file.item(|p| fingerprint(p, schema));
 
+    let members = members::Members::new(schema);
+    let twins = twins::Twins::new(schema);
     let mut module_types = vec![Vec::new(); schema.modules.len()];
-    for def in &schema.types {
+    for (index, def) in schema.types.iter().enumerate() {
+        let id = crate::ir::TypeId(u32::try_from(index).expect("fewer than 2^32 types"));
         match def.scope {
-            Scope::Root => types::type_items(&mut file, schema, def, true),
-            Scope::Module(id) => module_types[id.0 as usize].push(def),
+            Scope::Root => types::type_items(&mut file, schema, &members, id, true),
+            Scope::Module(module) => module_types[module.0 as usize].push(id),
         }
     }
     store::items(&mut file, schema);
@@ -54,8 +61,13 @@ pub fn emit(schema: &Schema) -> String {
         );
         let head = |p: &mut layout::Printer| item_head(p, Some(&doc), true);
         file.module(paths::module_ident(schema, id), head, |items| {
-            for def in &module_types[id.0 as usize] {
-                types::type_items(items, schema, def, false);
+            for &def in &module_types[id.0 as usize] {
+                types::type_items(items, schema, &members, def, false);
+                for &twin in twins.of(def) {
+                    let scope = schema.ty(def).scope;
+                    items.item(|p| twins::from_impl(p, schema, scope, twin, def));
+                    items.item(|p| twins::from_impl(p, schema, scope, def, twin));
+                }
             }
             items.item(|p| handlers::handlers_trait(p, schema, id, module));
             for function in &module.functions {
@@ -77,16 +89,24 @@ fn capacity(schema: &Schema) -> usize {
         TypeBody::Untagged(variants) => variants.len(),
         TypeBody::Alias(_) => 1,
     };
-    let types = schema.types.iter().map(|def| 512 + 192 * members(def));
+    // An object's `new` (and `tagged::Member` impl, and `From` twins)
+    // repeat each field about twice more; a table's `from_parts` and
+    // `From` twice more again.
+    let types = schema.types.iter().map(|def| match &def.body {
+        TypeBody::Object(_) => 2048 + 512 * members(def),
+        _ => 512 + 192 * members(def),
+    });
+    // Storage: per table a patch struct, `TableRow` impl, handle and one
+    // method per index; per function a `FunctionRef`.
     let documents = schema
         .tables
         .iter()
-        .map(|table| 1024 + 192 * members(schema.ty(table.fields)));
+        .map(|table| 6144 + 640 * members(schema.ty(table.fields)) + 1536 * table.indexes.len());
     let functions = schema
         .modules
         .iter()
-        .map(|m| 1024 + 1024 * m.functions.len());
-    4096 + types.chain(documents).chain(functions).sum::<usize>()
+        .map(|m| 1024 + 1536 * m.functions.len());
+    8192 + types.chain(documents).chain(functions).sum::<usize>()
 }
 
 /// The schema's fingerprint, which the router reports so that a client

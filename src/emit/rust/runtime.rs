@@ -15,6 +15,13 @@ pub const OPTIONAL: &str = "::schemabridge_runtime::__private::optional";
 /// As [`OPTIONAL`], with the value in the [`WIRE`] encoding.
 pub const OPTIONAL_WIRE: &str = "::schemabridge_runtime::__private::wire::optional";
 
+/// serde `with` module for a tagged enum's newtype variant holding a
+/// member struct, which implements [`TAGGED_MEMBER`].
+pub const TAGGED: &str = "::schemabridge_runtime::__private::tagged";
+
+/// The trait by which a member struct names its tag field and value.
+pub const TAGGED_MEMBER: &str = "::schemabridge_runtime::__private::tagged::Member";
+
 /// `Id<T>`: the id of a document of the table whose fields type is `T`.
 pub const ID: &str = "::schemabridge_runtime::Id";
 

@@ -30,7 +30,7 @@ pub fn items(out: &mut impl Items, schema: &Schema) {
         );
         more::unit_struct_item(p, "DataModel");
     });
-    out.item(|p| data_model_impl(p));
+    out.item(data_model_impl);
     for kind in [
         crate::ir::FunctionKind::Query,
         crate::ir::FunctionKind::Mutation,
@@ -50,12 +50,11 @@ pub fn items(out: &mut impl Items, schema: &Schema) {
         let generics: [Part; 2] = [&|p| p.word("'a"), &|p| p.word("A")];
         more::tuple_struct_item(p, "Db", &generics, &|p| runtime_db(p));
     });
-    out.item(|p| db_from_impl(p));
+    out.item(db_from_impl);
     out.item(|p| db_impl(p, schema));
-    for (index, table) in schema.tables.iter().enumerate() {
-        let id = TableId(index as u32);
+    for table in &schema.tables {
         out.item(|p| patch_struct(p, schema, table));
-        out.item(|p| table_row_impl(p, schema, id, table));
+        out.item(|p| table_row_impl(p, schema, table));
         out.item(|p| handle_struct(p, schema, table));
         out.item(|p| handle_deref_impl(p, schema, table));
         out.item(|p| handle_impl(p, schema, table));
@@ -313,10 +312,9 @@ fn table_fields<'a>(schema: &'a Schema, table: &Table) -> &'a [Field] {
 }
 
 /// `impl TableRow for User { … }`
-fn table_row_impl(p: &mut Printer, schema: &Schema, id: TableId, table: &Table) {
+fn table_row_impl(p: &mut Printer, schema: &Schema, table: &Table) {
     let fields = table_fields(schema, table);
     let row = |p: &mut Printer| type_path(p, schema, Scope::Root, table.fields);
-    let _ = id;
     more::impl_item(p, &[], Some(&|p| p.word(runtime::TABLE_ROW)), &row, |p| {
         more::impl_const(p, "TABLE", &|p| p.word("&'static str"), &|p| {
             string_literal(p, &table.name);

@@ -14,6 +14,9 @@ use super::layout::{Printer, INDENT};
 /// A closure that prints one part of a construct (a type, an argument).
 pub type Part<'a> = &'a dyn Fn(&mut Printer);
 
+/// An owned [`Part`], for lists of them built at run time.
+pub type BoxedPart<'a> = Box<dyn Fn(&mut Printer) + 'a>;
+
 /// Where a construct starts. At the start of a line, a construct that fits
 /// on it is printed as one word ([`Printer::segment`]), which is most of
 /// the work saved.
@@ -373,6 +376,140 @@ pub fn generic_fn_item(
     p.end();
     p.word("}");
     p.hardbreak();
+}
+
+/// `impl TYPE { … }` or `impl TRAIT for TYPE { … }` (`item_impl`, without
+/// generics or a where clause); `items` prints each with [`impl_fn`].
+pub fn impl_item(
+    p: &mut Printer,
+    trait_: Option<Part>,
+    self_ty: Part,
+    items: impl FnOnce(&mut Printer),
+) {
+    p.cbox(INDENT);
+    p.ibox(-INDENT);
+    p.cbox(INDENT);
+    p.word("impl");
+    p.end();
+    p.word(" ");
+    if let Some(trait_) = trait_ {
+        trait_(p);
+        p.space();
+        p.word("for ");
+    }
+    self_ty(p);
+    p.end();
+    p.word(" ");
+    p.word("{");
+    p.hardbreak_if_nonempty();
+    items(p);
+    p.offset(-INDENT);
+    p.end();
+    p.word("}");
+    p.hardbreak();
+}
+
+/// `pub fn name(arg: TYPE, …) -> RETURNS { BODY }` in an impl, after its
+/// attributes (`impl_item_fn`, `signature`): `body` prints the one
+/// statement of the body, an expression at the start of a line (`stmt`).
+pub fn impl_fn(
+    p: &mut Printer,
+    public: bool,
+    name: &str,
+    args: &[(&str, Part)],
+    returns: &str,
+    body: impl FnOnce(&mut Printer),
+) {
+    p.cbox(INDENT);
+    if public {
+        p.word("pub ");
+    }
+    p.word("fn ");
+    p.word(name);
+    p.word("(");
+    p.neverbreak();
+    p.cbox(0);
+    p.zerobreak();
+    for (i, (arg, ty)) in args.iter().enumerate() {
+        p.word(arg);
+        p.word(": ");
+        ty(p);
+        p.trailing_comma(i + 1 == args.len());
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word(")");
+    p.cbox(-INDENT);
+    p.word(" -> ");
+    p.word(returns);
+    p.end();
+    p.word(" ");
+    p.word("{");
+    p.hardbreak_if_nonempty();
+    p.ibox(0);
+    body(p);
+    p.end();
+    p.hardbreak();
+    p.offset(-INDENT);
+    p.end();
+    p.word("}");
+    p.hardbreak();
+}
+
+/// `const NAME: TYPE = VALUE;` in an impl (`impl_item_const`).
+pub fn impl_const(p: &mut Printer, name: &str, ty: &str, value: Part) {
+    p.cbox(0);
+    p.word("const ");
+    p.word(name);
+    p.word(": ");
+    p.word(ty);
+    p.word(" = ");
+    p.neverbreak();
+    value(p);
+    p.word(";");
+    p.end();
+    p.hardbreak();
+}
+
+/// One field of a [`struct_literal`]: `name` alone (shorthand), or
+/// `name: VALUE`.
+pub type FieldValue<'a> = (&'a str, Option<Part<'a>>);
+
+/// `PATH { a, b: VALUE }` (`expr_struct`, `field_value`): on one line when
+/// it fits and is at most 34 columns wide, otherwise one field per line.
+pub fn struct_literal(p: &mut Printer, path: &str, fields: &[FieldValue]) {
+    p.cbox(INDENT);
+    p.ibox(-INDENT);
+    p.word(path);
+    p.end();
+    p.word(" {");
+    p.space_if_nonempty();
+    for (i, (name, value)) in fields.iter().enumerate() {
+        p.word(name);
+        if let Some(value) = value {
+            p.word(": ");
+            p.ibox(0);
+            value(p);
+            p.end();
+        }
+        p.trailing_comma_or_space(i + 1 == fields.len());
+    }
+    p.offset(-INDENT);
+    p.end_with_max_width(34);
+    p.word("}");
+}
+
+/// `base.member` as an expression that is not at the start of a line
+/// (`expr_field`, `prefix_subexpr_field`), `base` a plain variable.
+pub fn field_access(p: &mut Printer, base: &str, member: &str) {
+    p.cbox(INDENT);
+    p.cbox(-INDENT);
+    p.word(base);
+    p.end();
+    p.zerobreak();
+    p.word(".");
+    p.word(member);
+    p.end();
 }
 
 // Types (`ty.rs`, `path.rs`).

@@ -2,14 +2,17 @@
 //! unions, aliases or newtypes for the rest, and the document struct that
 //! follows each table's struct.
 
+use super::construct;
 use super::fields::{field, wire_attr, Container};
 use super::idents::ident;
 use super::layout::Printer;
-use super::paths::{boxed_ty, id_ty, rust_ty};
+use super::members::Members;
+use super::paths::{boxed_ty, id_ty, rust_ty, type_path};
 use super::print::{item_head, Items};
+use super::runtime;
 use super::syntax::{self, At, Meta, ITEM, MEMBER};
 use crate::ir::{
-    Alias, EnumVariant, Field, Origin, Schema, Scope, TableId, TaggedUnion, TypeBody, TypeDef,
+    Alias, EnumVariant, Field, Origin, Schema, Scope, TableId, TaggedUnion, TypeBody, TypeId,
     UntaggedVariant,
 };
 
@@ -31,6 +34,22 @@ fn derive_data(p: &mut Printer) {
     );
 }
 
+/// As [`derive_data`], with `Default` for a struct whose fields are all
+/// optional: its default is the value with every field absent.
+fn derive_data_default(p: &mut Printer) {
+    derive(
+        p,
+        &[
+            "Debug",
+            "Clone",
+            "Default",
+            "PartialEq",
+            "::serde::Serialize",
+            "::serde::Deserialize",
+        ],
+    );
+}
+
 fn derive(p: &mut Printer, traits: &[&str]) {
     let list = traits.iter().map(|t| Meta::Word(t)).collect::<Vec<_>>();
     syntax::attr(p, ITEM, "derive", &list, true);
@@ -42,25 +61,59 @@ fn serde(p: &mut Printer, list: &[Meta]) {
 
 /// The items for one type definition: the type, and for a table's fields
 /// type also its document struct.
-pub fn type_items(out: &mut impl Items, schema: &Schema, def: &TypeDef, allow_dead_code: bool) {
+pub fn type_items(
+    out: &mut impl Items,
+    schema: &Schema,
+    members: &Members,
+    id: TypeId,
+    allow_dead_code: bool,
+) {
+    let def = schema.ty(id);
     out.item(|p| {
         item_head(p, def.doc.as_deref(), allow_dead_code);
         let name = ident(&def.rust_name);
         match &def.body {
             TypeBody::Object(object) => object_struct(p, schema, def.scope, name, &object.fields),
             TypeBody::StringEnum(variants) => string_enum(p, name, variants),
+            TypeBody::Tagged(union) if members.newtype_variants(union) => {
+                newtype_tagged_enum(p, schema, def.scope, name, union);
+            }
             TypeBody::Tagged(union) => tagged_enum(p, schema, def.scope, name, union),
             TypeBody::Untagged(variants) => untagged_enum(p, schema, def.scope, name, variants),
             TypeBody::Alias(alias) => alias_item(p, schema, def.scope, name, alias),
         }
     });
+    if let TypeBody::Object(object) = &def.body {
+        out.item(|p| {
+            item_head(p, None, allow_dead_code);
+            construct::constructor(p, schema, def, &object.fields);
+        });
+        if members.is_member(id) {
+            out.item(|p| {
+                item_head(p, None, allow_dead_code);
+                members.member_impl(p, def, id);
+            });
+        }
+    }
     if let Origin::Table(table) = def.origin {
         out.item(|p| document_struct(p, schema, table, allow_dead_code));
+        out.item(|p| {
+            item_head(p, None, allow_dead_code);
+            construct::document_from_parts(p, schema, table);
+        });
+        out.item(|p| {
+            item_head(p, None, allow_dead_code);
+            construct::value_from_document(p, schema, table);
+        });
     }
 }
 
 fn object_struct(p: &mut Printer, schema: &Schema, scope: Scope, name: &str, fields: &[Field]) {
-    derive_data(p);
+    if fields.iter().all(|f| f.optional) {
+        derive_data_default(p);
+    } else {
+        derive_data(p);
+    }
     // Arguments with unknown fields are an error (SPEC §3); stored
     // documents and results are read as strictly, so typos surface.
     serde(p, &[Meta::Word("deny_unknown_fields")]);
@@ -131,6 +184,38 @@ fn string_enum(p: &mut Printer, name: &str, variants: &[EnumVariant]) {
         for v in variants {
             syntax::attr(p, MEMBER, "serde", &[Meta::Str("rename", &v.wire)], false);
             syntax::unit_variant(p, ident(&v.rust));
+        }
+    });
+}
+
+/// Each variant holds its member struct, which the runtime's `tagged`
+/// module reads and writes with the tag taken out by serde.
+fn newtype_tagged_enum(
+    p: &mut Printer,
+    schema: &Schema,
+    scope: Scope,
+    name: &str,
+    union: &TaggedUnion,
+) {
+    derive_data(p);
+    serde(
+        p,
+        &[
+            Meta::Str("tag", &union.tag.wire),
+            Meta::Word("deny_unknown_fields"),
+        ],
+    );
+    syntax::enum_item(p, name, |p| {
+        for v in &union.variants {
+            syntax::docs(p, schema.ty(v.member).doc.as_deref());
+            let list = [
+                Meta::Str("rename", &v.tag_value),
+                Meta::Str("with", runtime::TAGGED),
+            ];
+            syntax::attr(p, MEMBER, "serde", &list, false);
+            syntax::tuple_variant(p, ident(&v.rust), &|p| {
+                type_path(p, schema, scope, v.member);
+            });
         }
     });
 }

@@ -1,8 +1,8 @@
 //! The server half of the end-to-end test (tests/e2e.rs): the Rust that
 //! schemabridge generates from schema.example.yaml, `include!`d as a user
-//! would, with every module's `Handlers` implemented over an in-memory
-//! store, served by the generated `router` on 127.0.0.1 at a port the OS
-//! picks.
+//! would, with every module's `Handlers` implemented on the generated
+//! storage access over an in-memory SQLite store, served by the generated
+//! `router` on 127.0.0.1 at a port the OS picks.
 //!
 //! The test copies this file to `target/e2e/server/src/main.rs`, next to
 //! the generated `schema.rs`. The server prints its port on the first line
@@ -17,7 +17,8 @@
 //! - `users.addKarma` on an unknown user: the generic `handler`, 400; on
 //!   overflow: `karma_overflow`, 422;
 //! - `readings.compute` for a user without birth details:
-//!   `no_birth_details`, the default status 400;
+//!   `no_birth_details`, the default status 400 (it stores the reading
+//!   through the internal mutation `readings.save`);
 //! - `notes.add` on an unknown reading: `ApiError::not_found`; with the
 //!   body `"panic"` the handler panics (`internal`, 500).
 
@@ -29,74 +30,33 @@ mod schema {
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use schema::{
-    notes, readings, users, Note, NoteDoc, NoteExtra, NoteMood, Placement, PlacementBody, Reading,
-    ReadingDoc, User, UserBirthDetails, UserDoc,
+    notes, readings, users, ActionCtx, MutationCtx, Note, NoteDoc, NoteExtra, NoteMood, Placement,
+    PlacementBody, QueryCtx, Reading, ReadingDoc, User, UserBirthDetails, UserDoc, UserPatch,
 };
-use schemabridge_runtime::{ActionCtx, ApiError, Id, MutationCtx, QueryCtx};
+use schemabridge_runtime::{ApiError, Id, Patch, Store, Update};
 
-/// The app's state: one store behind a mutex, shared by every clone.
-#[derive(Clone, Default)]
-struct App {
-    store: Arc<Mutex<Store>>,
-}
-
-#[derive(Default)]
-struct Store {
-    /// The last number used in an id, for every table.
-    last_id: u64,
-    users: BTreeMap<Id<User>, UserDoc>,
-    readings: Vec<ReadingDoc>,
-    notes: Vec<NoteDoc>,
-}
-
-impl Store {
-    /// A new id of `table`, as a string the client treats as opaque.
-    fn new_id<T>(&mut self, table: &str) -> Id<T> {
-        self.last_id += 1;
-        Id::new(format!("{table}:{}", self.last_id))
-    }
-
-    fn user_mut(&mut self, id: &Id<User>) -> Option<&mut UserDoc> {
-        self.users.get_mut(id.as_str())
-    }
-}
-
-impl App {
-    fn store(&self) -> MutexGuard<'_, Store> {
-        // A handler that panicked on purpose held no lock; recover anyway.
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-/// Milliseconds since the Unix epoch, with a fraction, as Convex stores it.
-fn now_millis() -> f64 {
-    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-    elapsed.as_secs_f64() * 1000.0
-}
+/// The app's state: none, every document is in the store.
+#[derive(Clone)]
+struct App;
 
 impl users::Handlers for App {
     async fn get_profile(
         &self,
-        _ctx: QueryCtx,
+        ctx: QueryCtx,
         args: users::GetProfileArgs,
     ) -> Result<Option<UserDoc>, ApiError> {
-        Ok(self.store().users.get(&args.user_id).cloned())
+        ctx.db().users().get(&args.user_id).await
     }
 
     async fn by_clerk_id(
         &self,
-        _ctx: QueryCtx,
+        ctx: QueryCtx,
         args: users::ByClerkIdArgs,
     ) -> Result<Option<UserDoc>, ApiError> {
-        let store = self.store();
-        let found = store.users.values().find(|u| u.clerk_id == args.clerk_id);
-        Ok(found.cloned())
+        let users = ctx.db().users();
+        users.by_clerk_id(|q| q.eq(&args.clerk_id)).first().await
     }
 
     async fn create(
@@ -111,53 +71,48 @@ impl users::Handlers for App {
         if !authorized {
             return Err(ApiError::new("unauthorized", "sign in first").with_status(401));
         }
-        let mut store = self.store();
-        if store.users.values().any(|u| u.clerk_id == args.clerk_id) {
+        let users = ctx.db().users();
+        if users.by_clerk_id(|q| q.eq(&args.clerk_id)).first().await?.is_some() {
             return Err(ApiError::new(
                 "clerk_id_taken",
                 format!("a user with clerk id {:?} exists", args.clerk_id),
             )
             .with_status(409));
         }
-        let id: Id<User> = store.new_id("users");
-        let doc = UserDoc {
-            id: id.clone(),
-            creation_time: now_millis(),
-            clerk_id: args.clerk_id,
-            email: args.email,
-            birth_details: args.birth_details.map(|b| UserBirthDetails {
-                date: b.date,
-                time: b.time,
-                location: b.location,
-            }),
-            preferences: None,
-            karma: 0,
-        };
-        store.users.insert(id.clone(), doc);
-        Ok(id)
+        // `new` and `From` rather than struct literals: this keeps
+        // compiling when the schema gains optional fields.
+        let mut user = User::new(args.clerk_id, args.email, 0);
+        user.birth_details = args.birth_details.map(UserBirthDetails::from);
+        users.insert(user).await
     }
 
     async fn update_preferences(
         &self,
-        _ctx: MutationCtx,
+        ctx: MutationCtx,
         args: users::UpdatePreferencesArgs,
     ) -> Result<(), ApiError> {
-        let mut store = self.store();
-        let user = store.user_mut(&args.user_id).ok_or_else(|| {
-            ApiError::new("unknown_user", format!("no user {}", args.user_id)).with_status(404)
-        })?;
-        user.preferences = Some(args.preferences);
-        Ok(())
+        let users = ctx.db().users();
+        if users.get(&args.user_id).await?.is_none() {
+            return Err(
+                ApiError::new("unknown_user", format!("no user {}", args.user_id)).with_status(404),
+            );
+        }
+        let patch = UserPatch {
+            preferences: Patch::Set(args.preferences),
+            ..Default::default()
+        };
+        users.patch(&args.user_id, patch).await
     }
 
     async fn add_karma(
         &self,
-        _ctx: MutationCtx,
+        ctx: MutationCtx,
         args: users::AddKarmaArgs,
     ) -> Result<i64, ApiError> {
-        let mut store = self.store();
-        let user = store
-            .user_mut(&args.user_id)
+        let users = ctx.db().users();
+        let user = users
+            .get(&args.user_id)
+            .await?
             .ok_or_else(|| ApiError::handler(format!("no user {}", args.user_id)))?;
         let karma = user.karma.checked_add(args.amount).ok_or_else(|| {
             ApiError::new(
@@ -166,7 +121,11 @@ impl users::Handlers for App {
             )
             .with_status(422)
         })?;
-        user.karma = karma;
+        let patch = UserPatch {
+            karma: Update::Set(karma),
+            ..Default::default()
+        };
+        users.patch(&args.user_id, patch).await?;
         Ok(karma)
     }
 }
@@ -174,23 +133,25 @@ impl users::Handlers for App {
 impl readings::Handlers for App {
     async fn list(
         &self,
-        _ctx: QueryCtx,
+        ctx: QueryCtx,
         args: readings::ListArgs,
     ) -> Result<Vec<ReadingDoc>, ApiError> {
-        let store = self.store();
-        let mine = store.readings.iter().filter(|r| r.user_id == args.user_id);
-        Ok(mine.cloned().collect())
+        // Oldest first: `by_user` then `_creationTime`.
+        let readings = ctx.db().readings();
+        readings.by_user(|q| q.eq(&args.user_id)).collect().await
     }
 
     async fn compute(
         &self,
-        _ctx: ActionCtx,
+        ctx: ActionCtx,
         args: readings::ComputeArgs,
     ) -> Result<Id<Reading>, ApiError> {
-        let mut store = self.store();
-        let user = store
-            .users
-            .get(&args.user_id)
+        let profile = users::GetProfileArgs {
+            user_id: args.user_id.clone(),
+        };
+        let user = ctx
+            .run_query(users::GET_PROFILE, profile)
+            .await?
             .ok_or_else(|| ApiError::not_found(format!("no user {}", args.user_id)))?;
         let birth = user.birth_details.clone().ok_or_else(|| {
             ApiError::new(
@@ -199,21 +160,9 @@ impl readings::Handlers for App {
             )
         })?;
         let placements = vec![
-            Placement {
-                body: PlacementBody::Sun,
-                sign: "Leo".to_owned(),
-                degree: 12.5,
-            },
-            Placement {
-                body: PlacementBody::Moon,
-                sign: "Pisces ♓".to_owned(),
-                degree: 0.1 + 0.2,
-            },
-            Placement {
-                body: PlacementBody::Mars,
-                sign: "Aries".to_owned(),
-                degree: -1e-300,
-            },
+            Placement::new(PlacementBody::Sun, "Leo".to_owned(), 12.5),
+            Placement::new(PlacementBody::Moon, "Pisces ♓".to_owned(), 0.1 + 0.2),
+            Placement::new(PlacementBody::Mars, "Aries".to_owned(), -1e-300),
         ];
         // Null until the user has preferences: `float64 | null` both ways.
         let score = user.preferences.as_ref().map(|_| 1.0 / 3.0);
@@ -227,79 +176,89 @@ impl readings::Handlers for App {
         tags.insert("__proto__".to_owned(), "an own key".to_owned());
         tags.insert("with space & ünïcødé 😀".to_owned(), String::new());
         tags.insert(String::new(), "the empty key".to_owned());
-        let id: Id<Reading> = store.new_id("readings");
-        store.readings.push(ReadingDoc {
-            id: id.clone(),
-            creation_time: now_millis(),
+        let save = readings::SaveArgs {
             user_id: args.user_id,
             placements,
             summary: format!("A reading for {}", birth.time),
             score,
             tags,
-        });
-        Ok(id)
+        };
+        ctx.run_mutation(readings::SAVE, save).await
+    }
+
+    async fn save(
+        &self,
+        ctx: MutationCtx,
+        args: readings::SaveArgs,
+    ) -> Result<Id<Reading>, ApiError> {
+        let reading = Reading::new(
+            args.user_id,
+            args.placements,
+            args.summary,
+            args.score,
+            args.tags,
+        );
+        ctx.db().readings().insert(reading).await
     }
 }
 
 impl notes::Handlers for App {
     async fn for_reading(
         &self,
-        _ctx: QueryCtx,
+        ctx: QueryCtx,
         args: notes::ForReadingArgs,
     ) -> Result<Vec<NoteDoc>, ApiError> {
-        let store = self.store();
-        let notes = store
-            .notes
-            .iter()
-            .filter(|n| n.reading_id == args.reading_id);
-        Ok(notes.cloned().collect())
+        let notes = ctx.db().notes();
+        let mut found = notes
+            .by_reading(|q| q.eq(&args.reading_id))
+            .collect()
+            .await?;
+        // The index orders by author within a reading; keep creation order.
+        found.sort_by(|a, b| a.creation_time.total_cmp(&b.creation_time));
+        Ok(found)
     }
 
-    async fn add(&self, _ctx: MutationCtx, args: notes::AddArgs) -> Result<Id<Note>, ApiError> {
+    async fn add(&self, ctx: MutationCtx, args: notes::AddArgs) -> Result<Id<Note>, ApiError> {
         if args.body == "panic" {
             panic!("the e2e client asked this handler to panic");
         }
-        let mut store = self.store();
-        if !store.readings.iter().any(|r| r.id == args.reading_id) {
+        let db = ctx.db();
+        if db.readings().get(&args.reading_id).await?.is_none() {
             return Err(ApiError::not_found(format!(
                 "no reading {}",
                 args.reading_id
             )));
         }
-        let id: Id<Note> = store.new_id("notes");
-        let note = NoteDoc {
-            id: id.clone(),
-            creation_time: now_millis(),
-            reading_id: args.reading_id,
-            author_id: args.author_id,
-            body: args.body,
-            mood: args.mood.map(|mood| match mood {
-                notes::AddArgsMood::Calm => NoteMood::Calm,
-                notes::AddArgsMood::Curious => NoteMood::Curious,
-                notes::AddArgsMood::Worried => NoteMood::Worried,
-            }),
-            attachments: args.attachments,
-            pinned_at: args.pinned_at,
-            extra: match args.extra {
-                notes::AddArgsExtra::String(text) => NoteExtra::String(text),
-                notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
-            },
+        let extra = match args.extra {
+            notes::AddArgsExtra::String(text) => NoteExtra::String(text),
+            notes::AddArgsExtra::Float64(number) => NoteExtra::Float64(number),
         };
-        store.notes.push(note);
-        Ok(id)
+        let mut note = Note::new(
+            args.reading_id,
+            args.author_id,
+            args.body,
+            args.attachments,
+            extra,
+        );
+        note.mood = args.mood.map(|mood| match mood {
+            notes::AddArgsMood::Calm => NoteMood::Calm,
+            notes::AddArgsMood::Curious => NoteMood::Curious,
+            notes::AddArgsMood::Worried => NoteMood::Worried,
+        });
+        note.pinned_at = args.pinned_at;
+        db.notes().insert(note).await
     }
 
     async fn stats(
         &self,
-        _ctx: QueryCtx,
+        ctx: QueryCtx,
         _args: notes::StatsArgs,
     ) -> Result<BTreeMap<String, i64>, ApiError> {
-        let store = self.store();
         let mut counts: BTreeMap<String, i64> = ["calm", "curious", "worried", "none"]
             .into_iter()
             .map(|mood| (mood.to_owned(), 0))
             .collect();
-        for note in &store.notes {
+        for note in ctx.db().notes().scan().collect().await? {
             let mood = match note.mood {
                 Some(NoteMood::Calm) => "calm",
                 Some(NoteMood::Curious) => "curious",
@@ -320,13 +279,16 @@ async fn main() {
         let _ = std::io::stdin().read_to_end(&mut Vec::new());
         std::process::exit(0);
     });
+    let store = Store::open("sqlite::memory:", &schema::SCHEMA)
+        .await
+        .expect("an in-memory store opens");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("cannot bind 127.0.0.1:0");
     let port = listener.local_addr().expect("a bound address").port();
     // stdout is line-buffered: the test reads this line right away.
     println!("{port}");
-    let app = schema::router(App::default());
+    let app = schema::router(App, store);
     schemabridge_runtime::axum::serve(listener, app)
         .await
         .expect("the server failed");
