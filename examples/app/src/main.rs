@@ -1,4 +1,4 @@
-//! The astrology journal of `schema.example.yaml` (SPEC §11): people sign
+//! The astrology journal of `schema.example.yaml`: people sign
 //! in, ask for readings of their chart and keep notes on them. `build.rs`
 //! generates the types, the `Handlers` traits, the typed storage access and
 //! the router from the schema; this crate holds only the handlers.

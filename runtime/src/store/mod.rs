@@ -141,7 +141,10 @@ impl Store {
     /// The sequence number of the latest commit (0 before the first).
     /// Every committed mutation that wrote gets the next one, in commit order.
     pub async fn sequence(&self) -> Result<u64, StoreError> {
-        let mut conn = self.begin(false).await.map_err(StoreError::from_fault)?;
+        let mut conn = self
+            .begin(Mode::Read)
+            .await
+            .map_err(StoreError::from_fault)?;
         let sequence = conn.sequence().await.map_err(StoreError::from_fault)?;
         conn.rollback().await.map_err(StoreError::from_fault)?;
         Ok(sequence)
@@ -183,10 +186,10 @@ impl Store {
             .unwrap_or(&[])
     }
 
-    pub(crate) async fn begin(&self, write: bool) -> Result<Conn, Fault> {
+    pub(crate) async fn begin(&self, mode: Mode) -> Result<Conn, Fault> {
         Ok(match &self.inner.backend {
-            Backend::Sqlite(db) => Conn::Sqlite(db.begin(write).await?),
-            Backend::Postgres(db) => Conn::Postgres(db.begin(write).await?),
+            Backend::Sqlite(db) => Conn::Sqlite(db.begin(mode != Mode::Read).await?),
+            Backend::Postgres(db) => Conn::Postgres(db.begin(mode).await?),
         })
     }
 
@@ -226,6 +229,19 @@ fn check_schema(schema: &Schema) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// What a transaction may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A query: one snapshot.
+    Read,
+    /// A mutation.
+    Write,
+    /// A mutation that already lost races: it waits its turn behind the
+    /// others that did, so that under contention each one gets through
+    /// (PostgreSQL; SQLite mutations never conflict).
+    WriteInTurn,
 }
 
 /// A failure of the database itself.

@@ -15,7 +15,7 @@
 //!   increasing across instances, and concurrent inserts into one table do
 //!   not conflict on it.
 
-use super::{Fault, Row, Scan, StoredIndex};
+use super::{Fault, Mode, Row, Scan, StoredIndex};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
@@ -24,6 +24,8 @@ use tokio_postgres::{Client, NoTls};
 const POOL_SIZE: usize = 16;
 /// The advisory lock that orders commits (an arbitrary constant, "sbcommit").
 const COMMIT_LOCK: i64 = 0x7362_636f_6d6d_6974;
+/// The session advisory lock that mutations which lost races queue on.
+const TURN_LOCK: i64 = 0x7362_7475_726e_6c6b;
 /// The advisory lock that serializes start-up evolution between instances.
 const EVOLVE_LOCK: i64 = 0x7362_6576_6f6c_7665;
 
@@ -79,7 +81,7 @@ impl Postgres {
 
     /// Creates the store's tables (under a lock: instances may start together).
     pub(crate) async fn begin_evolution(&self) -> Result<PostgresTx, Fault> {
-        let tx = self.begin(true).await?;
+        let tx = self.begin(Mode::Write).await?;
         tx.client()?
             .query("SELECT pg_advisory_xact_lock($1)", &[&EVOLVE_LOCK])
             .await?;
@@ -87,15 +89,24 @@ impl Postgres {
         Ok(tx)
     }
 
-    pub(crate) async fn begin(&self, write: bool) -> Result<PostgresTx, Fault> {
+    pub(crate) async fn begin(&self, mode: Mode) -> Result<PostgresTx, Fault> {
         let client = self.pool.get().await.map_err(pool_fault)?;
-        let begin = if write {
-            "BEGIN ISOLATION LEVEL SERIALIZABLE"
-        } else {
-            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-        };
-        let tx = PostgresTx {
+        let mut tx = PostgresTx {
             client: Some(client),
+            in_turn: false,
+        };
+        if mode == Mode::WriteInTurn {
+            // Taken before BEGIN, so that the snapshot is taken after the
+            // previous holder committed. Held by the session until `end`;
+            // a connection dropped instead is closed, which releases it.
+            tx.client()?
+                .query("SELECT pg_advisory_lock($1)", &[&TURN_LOCK])
+                .await?;
+            tx.in_turn = true;
+        }
+        let begin = match mode {
+            Mode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            Mode::Write | Mode::WriteInTurn => "BEGIN ISOLATION LEVEL SERIALIZABLE",
         };
         tx.client()?.batch_execute(begin).await?;
         Ok(tx)
@@ -129,6 +140,8 @@ fn pool_fault(error: deadpool_postgres::PoolError) -> Fault {
 /// connection leaves the pool and closes, which rolls it back on the server.
 pub(crate) struct PostgresTx {
     client: Option<Object>,
+    /// Holds the turn lock (see `Mode::WriteInTurn`).
+    in_turn: bool,
 }
 
 impl Drop for PostgresTx {
@@ -149,10 +162,23 @@ impl PostgresTx {
     /// Ends the transaction with `sql`; the connection goes back to the pool
     /// only when that worked.
     async fn end(&mut self, sql: &str) -> Result<(), Fault> {
-        self.client()?.batch_execute(sql).await?;
+        let ended = self.client()?.batch_execute(sql).await;
+        if ended.is_err() {
+            // A failed COMMIT has ended the transaction already; ROLLBACK
+            // ends an aborted one. Then the connection is clean and goes
+            // back to the pool: a conflict must not cost a reconnection.
+            // If even that fails, dropping `self` discards the connection.
+            self.client()?.batch_execute("ROLLBACK").await?;
+        }
+        if self.in_turn {
+            self.client()?
+                .query("SELECT pg_advisory_unlock($1)", &[&TURN_LOCK])
+                .await?;
+            self.in_turn = false;
+        }
         // Back to the pool: dropping an `Object` returns it.
         drop(self.client.take());
-        Ok(())
+        Ok(ended?)
     }
 
     pub(crate) async fn commit(&mut self, wrote: bool) -> Result<u64, Fault> {

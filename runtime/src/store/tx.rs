@@ -1,7 +1,7 @@
 //! One transaction at the level of JSON documents: ids, `_creationTime`,
 //! limits and index entries kept in step with documents.
 
-use super::{key, limits, Conn, Fault, Row, Scan, Store};
+use super::{key, limits, Conn, Fault, Mode, Row, Scan, Store};
 use crate::ApiError;
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,8 +50,8 @@ fn parse_body(id: &str, text: &str) -> Result<Value, ApiError> {
 }
 
 impl Transaction {
-    pub(crate) async fn begin(store: &Store, write: bool) -> Result<Transaction, Fault> {
-        let conn = store.begin(write).await?;
+    pub(crate) async fn begin(store: &Store, mode: Mode) -> Result<Transaction, Fault> {
+        let conn = store.begin(mode).await?;
         Ok(Transaction {
             store: store.clone(),
             conn: Mutex::new(Some(conn)),

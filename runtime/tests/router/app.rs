@@ -128,6 +128,14 @@ impl users::Handlers for App {
         Ok(ctx.db().users().scan().collect().await?.len() as i64)
     }
 
+    async fn create_via_action(
+        &self,
+        ctx: ActionCtx,
+        args: users::CreateUserArgs,
+    ) -> Result<Id<User>, ApiError> {
+        ctx.run_mutation(users::CREATE_USER, args).await
+    }
+
     async fn count_via_action(
         &self,
         ctx: ActionCtx,

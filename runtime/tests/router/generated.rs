@@ -326,6 +326,17 @@ pub mod users {
             Output = ::std::result::Result<i64, ::schemabridge_runtime::ApiError>,
         > + ::std::marker::Send;
 
+        fn create_via_action(
+            &self,
+            ctx: super::ActionCtx,
+            args: CreateUserArgs,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::schemabridge_runtime::Id<super::User>,
+                ::schemabridge_runtime::ApiError,
+            >,
+        > + ::std::marker::Send;
+
         fn count_via_action(
             &self,
             ctx: super::ActionCtx,
@@ -396,6 +407,9 @@ where
             users::Handlers::count_users(&s, ctx, args)
                 .await
                 .map(::schemabridge_runtime::__private::wire::Encoded)
+        })
+        .action("users", "createViaAction", |s: S, ctx, args: users::CreateUserArgs| async move {
+            users::Handlers::create_via_action(&s, ctx, args).await
         })
         .action("users", "countViaAction", |s: S, ctx, args: users::CountArgs| async move {
             users::Handlers::count_via_action(&s, ctx, args)

@@ -79,6 +79,32 @@ pub async fn memory_store() -> Store {
         .unwrap()
 }
 
+/// The URL of a fresh database on the test PostgreSQL server
+/// (scripts/pg-test-cluster.sh); fails, never skips, without one.
+pub async fn postgres_database() -> String {
+    const VAR: &str = "SCHEMABRIDGE_TEST_POSTGRES_URL";
+    let url = std::env::var(VAR).unwrap_or_else(|_| {
+        panic!(
+            "{VAR} is not set: start a throwaway PostgreSQL with \
+             `eval \"$(scripts/pg-test-cluster.sh start)\"`, or run .ci/run"
+        )
+    });
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|error| panic!("cannot connect to {url}: {error}"));
+    tokio::spawn(connection);
+    let name = format!("sb_router_{}", std::process::id());
+    // Two statements: CREATE DATABASE cannot share a transaction block.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        client.batch_execute(&sql).await.unwrap();
+    }
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
 /// The test app's router on a fresh in-memory store.
 pub async fn test_router() -> Router {
     generated::router(app::App::default(), memory_store().await)

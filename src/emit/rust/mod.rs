@@ -1,10 +1,11 @@
-//! The Rust emitter: one file of server types, a `Handlers` trait per
-//! schema module and a `router`, which the user `include!`s or declares as
-//! a module.
+//! The Rust emitter: one file of server types, typed storage access
+//! ([`store`]: `SCHEMA`, `DataModel`, `Db`, a patch and a handle per table),
+//! a `Handlers` trait and `FunctionRef`s per schema module and a `router`,
+//! which the user `include!`s or declares as a module.
 //!
 //! The text is built directly, laid out exactly as prettyplease lays out
-//! Rust (which is what the emitter used to run): [`syntax`] gives each
-//! construct prettyplease's line-breaking structure and [`layout`] decides
+//! Rust (which is what the emitter used to run): [`syntax`] and
+//! [`syntax_more`] give each construct prettyplease's line-breaking structure and [`layout`] decides
 //! the breaks as prettyplease's printer does; [`print`] puts the items
 //! together. `tests/emit_rust_fixed_point.rs` checks that prettyplease
 //! would print the output as it is. The model's names are printed as they
