@@ -55,7 +55,7 @@ async fn a_commit_survives_sigkill() {
     let path = file.path();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
-        .env(CHILD_DATABASE, &path)
+        .env(CHILD_DATABASE, path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

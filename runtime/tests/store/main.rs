@@ -155,10 +155,7 @@ impl Backend {
         let store = Store::open(&place.url, schema)
             .await
             .unwrap_or_else(|error| panic!("{self:?}: {error}"));
-        TestStore {
-            store,
-            place: place,
-        }
+        TestStore { store, place }
     }
 }
 
