@@ -5,12 +5,15 @@
 #   cargo test -p schemabridge-runtime --test store
 #   scripts/pg-test-cluster.sh stop
 #
-# The cluster lives in $SCHEMABRIDGE_PG_DIR (default /tmp/schemabridge-pg-test),
+# The cluster lives in $SCHEMABRIDGE_PG_DIR. The default folder is derived from
+# this checkout's path (/tmp/schemabridge-pg-<hash>), so each checkout or worktree
+# gets its own cluster and one checkout's `stop` never stops another's. It
 # listens on a free port of 127.0.0.1, trusts local connections and skips fsync:
 # it holds test data only. Run as root, the server runs as the `postgres` user.
 set -euo pipefail
 
-dir="${SCHEMABRIDGE_PG_DIR:-/tmp/schemabridge-pg-test}"
+checkout="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+dir="${SCHEMABRIDGE_PG_DIR:-/tmp/schemabridge-pg-$(printf '%s' "$checkout" | sha256sum | cut -c1-12)}"
 bin="${SCHEMABRIDGE_PG_BIN:-}"
 if [[ -z "$bin" ]]; then
     for candidate in /usr/local/bin /usr/lib/postgresql/15/bin; do

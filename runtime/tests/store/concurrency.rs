@@ -191,6 +191,9 @@ async fn range_queries_use_the_index(backend: Backend) {
             Backend::Postgres => {
                 assert!(plan.contains("Index"), "{plan}");
                 assert!(!plan.contains("Seq Scan on _sb_entries"), "{plan}");
+                // A generic plan (plan_cache_mode = force_generic_plan) keeps
+                // the parameters; a custom plan would inline their values.
+                assert!(plan.contains("$2"), "not a generic plan: {plan}");
             }
             _ => {
                 assert!(

@@ -51,13 +51,11 @@ fn child_process_commits_until_killed() {
 
 #[tokio::test]
 async fn a_commit_survives_sigkill() {
-    let dir = std::env::temp_dir().join("schemabridge-store-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("durability-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
+    let file = crate::TempDb::new(&format!("durability-{}", std::process::id()));
+    let path = file.path();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
-        .env(CHILD_DATABASE, &path)
+        .env(CHILD_DATABASE, path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -85,5 +83,23 @@ async fn a_commit_survives_sigkill() {
             .await
             .unwrap();
         assert!(found.is_some(), "{id} was answered but is lost");
+    }
+}
+
+/// A file-backed test store deletes its database, WAL and shared-memory
+/// files when it is dropped.
+#[tokio::test]
+async fn a_test_store_leaves_no_files_behind() {
+    let store = crate::Backend::File.open(&SCHEMA).await;
+    store
+        .mutation(|ctx: MutationCtx| async move { ctx.db().users().insert(user(1)).await })
+        .await
+        .unwrap();
+    let files = store.place_files();
+    assert!(files[0].exists(), "the store was not on a file");
+    assert!(files[1].exists(), "no WAL file while the store is open");
+    drop(store);
+    for file in files {
+        assert!(!file.exists(), "{} was left behind", file.display());
     }
 }

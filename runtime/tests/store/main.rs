@@ -10,7 +10,10 @@ mod ops;
 mod order;
 
 use schemabridge_runtime::{Schema, Store};
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// The one variable the PostgreSQL tests read.
 pub const POSTGRES_URL_VAR: &str = "SCHEMABRIDGE_TEST_POSTGRES_URL";
@@ -26,6 +29,80 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Place {
     pub url: String,
+    /// A SQLite file, deleted when the last clone of the place is dropped.
+    pub file: Option<Arc<TempDb>>,
+}
+
+/// A SQLite database file of one test: dropping it deletes the file and its
+/// `-wal`, `-shm` and `-journal` companions, so tests leave nothing behind.
+#[derive(Debug)]
+pub struct TempDb {
+    path: PathBuf,
+}
+
+impl TempDb {
+    /// A new, unused path in the tests' temporary folder.
+    pub fn new(name: &str) -> TempDb {
+        let dir = std::env::temp_dir().join("schemabridge-store-tests");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.db"));
+        let temp = TempDb { path };
+        temp.remove();
+        temp
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The database file and the companions SQLite may create next to it.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.path.clone()];
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut name = self.path.clone().into_os_string();
+            name.push(suffix);
+            files.push(name.into());
+        }
+        files
+    }
+
+    fn remove(&self) {
+        for file in self.files() {
+            // Absent companions are the normal case.
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+/// A store and the place it lives in: the store is dropped (closing its
+/// connections) before the place's files are deleted.
+pub struct TestStore {
+    store: Store,
+    place: Place,
+}
+
+impl TestStore {
+    /// The files of a file-backed store (see `TempDb::files`); none otherwise.
+    pub fn place_files(&self) -> Vec<PathBuf> {
+        self.place
+            .file
+            .as_ref()
+            .map_or_else(Vec::new, |file| file.files())
+    }
+}
+
+impl Deref for TestStore {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -38,13 +115,13 @@ impl Backend {
         match self {
             Backend::Memory => Place {
                 url: "sqlite::memory:".to_owned(),
+                file: None,
             },
             Backend::File => {
-                let dir = std::env::temp_dir().join("schemabridge-store-tests");
-                std::fs::create_dir_all(&dir).unwrap();
-                let path = dir.join(format!("{unique}.db"));
+                let file = TempDb::new(&unique);
                 Place {
-                    url: format!("sqlite:{}", path.display()),
+                    url: format!("sqlite:{}", file.path().display()),
+                    file: Some(Arc::new(file)),
                 }
             }
             Backend::Postgres => {
@@ -67,16 +144,18 @@ impl Backend {
                     .unwrap();
                 Place {
                     url: with_database(&url, &name),
+                    file: None,
                 }
             }
         }
     }
 
-    pub async fn open(self, schema: &'static Schema) -> Store {
+    pub async fn open(self, schema: &'static Schema) -> TestStore {
         let place = self.place().await;
-        Store::open(&place.url, schema)
+        let store = Store::open(&place.url, schema)
             .await
-            .unwrap_or_else(|error| panic!("{self:?}: {error}"))
+            .unwrap_or_else(|error| panic!("{self:?}: {error}"));
+        TestStore { store, place }
     }
 }
 
