@@ -238,9 +238,9 @@ pub(crate) enum Mode {
     Read,
     /// A mutation.
     Write,
-    /// A mutation that already lost races: it waits its turn behind the
-    /// others that did, so that under contention each one gets through
-    /// (PostgreSQL; SQLite mutations never conflict).
+    /// A mutation that already lost races: it waits until the mutations
+    /// in flight are done and runs alone, so that under contention each one
+    /// gets through (PostgreSQL; SQLite mutations never conflict).
     WriteInTurn,
 }
 

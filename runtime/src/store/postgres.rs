@@ -106,23 +106,33 @@ impl Postgres {
 
     pub(crate) async fn begin(&self, mode: Mode) -> Result<PostgresTx, Fault> {
         let client = self.pool.get().await.map_err(pool_fault)?;
+        // Mutations hold the turn lock shared, and one that lost races
+        // holds it alone: it then waits for the mutations in flight, and no
+        // fresh one starts before it (PostgreSQL queues a shared request
+        // behind a waiting exclusive one), so it cannot lose again. Taken
+        // before BEGIN, so that the snapshot comes after those commits; held
+        // by the session until `end` (a dropped connection is closed, which
+        // releases it).
+        let turn = match mode {
+            Mode::Read => None,
+            Mode::Write => Some(Turn::Shared),
+            Mode::WriteInTurn => Some(Turn::Alone),
+        };
         let mut tx = PostgresTx {
             client: Some(client),
-            in_turn: false,
+            turn: None,
         };
-        if mode == Mode::WriteInTurn {
-            // Taken before BEGIN, so that the snapshot is taken after the
-            // previous holder committed. Held by the session until `end`;
-            // a connection dropped instead is closed, which releases it.
-            tx.client()?
-                .query("SELECT pg_advisory_lock($1)", &[&TURN_LOCK])
-                .await?;
-            tx.in_turn = true;
-        }
         let begin = match mode {
             Mode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
             Mode::Write | Mode::WriteInTurn => "BEGIN ISOLATION LEVEL SERIALIZABLE",
         };
+        // Two round trips: in one query string the lock would open the
+        // transaction, too early to set its isolation level.
+        if let Some(turn) = turn {
+            let lock = format!("SELECT {}({TURN_LOCK})", turn.lock());
+            tx.client()?.batch_execute(&lock).await?;
+            tx.turn = Some(turn);
+        }
         tx.client()?.batch_execute(begin).await?;
         Ok(tx)
     }
@@ -155,8 +165,31 @@ fn pool_fault(error: deadpool_postgres::PoolError) -> Fault {
 /// connection leaves the pool and closes, which rolls it back on the server.
 pub(crate) struct PostgresTx {
     client: Option<Object>,
-    /// Holds the turn lock (see `Mode::WriteInTurn`).
-    in_turn: bool,
+    /// How it holds the turn lock (see `begin`).
+    turn: Option<Turn>,
+}
+
+/// The two ways a mutation holds the turn lock.
+#[derive(Clone, Copy)]
+enum Turn {
+    Shared,
+    Alone,
+}
+
+impl Turn {
+    fn lock(self) -> &'static str {
+        match self {
+            Turn::Shared => "pg_advisory_lock_shared",
+            Turn::Alone => "pg_advisory_lock",
+        }
+    }
+
+    fn unlock(self) -> &'static str {
+        match self {
+            Turn::Shared => "pg_advisory_unlock_shared",
+            Turn::Alone => "pg_advisory_unlock",
+        }
+    }
 }
 
 impl Drop for PostgresTx {
@@ -185,11 +218,9 @@ impl PostgresTx {
             // If even that fails, dropping `self` discards the connection.
             self.client()?.batch_execute("ROLLBACK").await?;
         }
-        if self.in_turn {
-            self.client()?
-                .query("SELECT pg_advisory_unlock($1)", &[&TURN_LOCK])
-                .await?;
-            self.in_turn = false;
+        if let Some(turn) = self.turn.take() {
+            let unlock = format!("SELECT {}({TURN_LOCK})", turn.unlock());
+            self.client()?.batch_execute(&unlock).await?;
         }
         // Back to the pool: dropping an `Object` returns it.
         drop(self.client.take());
