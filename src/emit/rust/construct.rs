@@ -79,7 +79,7 @@ pub fn constructor(p: &mut Printer, schema: &Schema, def: &TypeDef, fields: &[Fi
             (ident(&f.name.rust), value)
         })
         .collect();
-    syntax::impl_item(p, None, &|p| p.word(name), |p| {
+    syntax::impl_item(p, &[], None, &|p| p.word(name), |p| {
         let doc: &[&str] = if has_constants {
             &NEW_DOC_WITH_TAGS
         } else {
@@ -145,7 +145,7 @@ pub fn document_from_parts(p: &mut Printer, schema: &Schema, table: TableId) {
         ("creation_time", &|p| p.word("f64")),
         (value_arg, &value),
     ];
-    syntax::impl_item(p, None, &|p| p.word(doc_name), |p| {
+    syntax::impl_item(p, &[], None, &|p| p.word(doc_name), |p| {
         syntax::doc_line(
             p,
             " The stored document with this id (`_id`), creation time",
@@ -179,7 +179,7 @@ pub fn value_from_document(p: &mut Printer, schema: &Schema, table: TableId) {
         .collect();
     let from = |p: &mut Printer| syntax::generic1(p, "::std::convert::From", &|p| p.word(doc_name));
     let doc_ty = |p: &mut Printer| p.word(doc_name);
-    syntax::impl_item(p, Some(&from), &|p| p.word(value_name), |p| {
+    syntax::impl_item(p, &[], Some(&from), &|p| p.word(value_name), |p| {
         let doc_arg = if fields.is_empty() { "_doc" } else { "doc" };
         syntax::impl_fn(p, false, "from", &[(doc_arg, &doc_ty)], "Self", |p| {
             syntax::struct_literal(p, "Self", &values);

@@ -57,13 +57,14 @@ impl Members {
         let name = ident(&def.rust_name);
         syntax::impl_item(
             p,
+            &[],
             Some(&|p| p.word(runtime::TAGGED_MEMBER)),
             &|p| p.word(name),
             |p| {
-                syntax::impl_const(p, "TAG", "&'static str", &|p| {
+                syntax::impl_const(p, "TAG", &|p| p.word("&'static str"), &|p| {
                     syntax::string_literal(p, tag)
                 });
-                syntax::impl_const(p, "VALUE", "&'static str", &|p| {
+                syntax::impl_const(p, "VALUE", &|p| p.word("&'static str"), &|p| {
                     syntax::string_literal(p, value);
                 });
             },

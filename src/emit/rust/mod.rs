@@ -129,7 +129,7 @@ fn fingerprint(p: &mut layout::Printer, schema: &Schema) {
         ),
         true,
     );
-    syntax::const_item(p, "SCHEMA_FINGERPRINT", "&str", &|p| {
+    syntax::const_item(p, "SCHEMA_FINGERPRINT", &|p| p.word("&str"), &|p| {
         syntax::string_literal(p, &schema.fingerprint);
     });
 }

@@ -92,13 +92,13 @@ fn schema_static(p: &mut Printer, schema: &Schema) {
         .map(|(table, shape)| move |p: &mut Printer| table_schema(p, schema, table, shape))
         .collect::<Vec<_>>();
     let table_parts = table_parts.iter().map(|f| f as Part).collect::<Vec<_>>();
-    more::static_item(p, "SCHEMA", &|p| p.word(runtime::SCHEMA), &|p| {
-        more::struct_expr(
+    syntax::static_item(p, "SCHEMA", &|p| p.word(runtime::SCHEMA), &|p| {
+        syntax::struct_literal(
             p,
             runtime::SCHEMA,
             &[
-                ("fingerprint", &|p| p.word("SCHEMA_FINGERPRINT")),
-                ("tables", &|p| more::slice_ref(p, &table_parts)),
+                ("fingerprint", Some(&|p| p.word("SCHEMA_FINGERPRINT"))),
+                ("tables", Some(&|p| more::slice_ref(p, &table_parts))),
             ],
         );
     });
@@ -111,20 +111,23 @@ fn table_schema(p: &mut Printer, schema: &Schema, table: &Table, shape: &str) {
         .map(|index| move |p: &mut Printer| index_schema(p, index))
         .collect::<Vec<_>>();
     let indexes = indexes.iter().map(|f| f as Part).collect::<Vec<_>>();
-    more::struct_expr(
+    syntax::struct_literal(
         p,
         runtime::TABLE_SCHEMA,
         &[
-            ("name", &|p| string_literal(p, &table.name)),
-            ("shape", &|p| string_literal(p, shape)),
-            ("indexes", &|p| more::slice_ref(p, &indexes)),
-            ("validate", &|p| {
-                generic(
-                    p,
-                    runtime::VALIDATE,
-                    &[&|p| type_path(p, schema, Scope::Root, table.fields)],
-                );
-            }),
+            ("name", Some(&|p| string_literal(p, &table.name))),
+            ("shape", Some(&|p| string_literal(p, shape))),
+            ("indexes", Some(&|p| more::slice_ref(p, &indexes))),
+            (
+                "validate",
+                Some(&|p| {
+                    generic(
+                        p,
+                        runtime::VALIDATE,
+                        &[&|p| type_path(p, schema, Scope::Root, table.fields)],
+                    );
+                }),
+            ),
         ],
     );
 }
@@ -140,25 +143,25 @@ fn index_schema(p: &mut Printer, index: &Index) {
         .map(|path| move |p: &mut Printer| string_literal(p, path))
         .collect::<Vec<_>>();
     let paths = paths.iter().map(|f| f as Part).collect::<Vec<_>>();
-    more::struct_expr(
+    syntax::struct_literal(
         p,
         runtime::INDEX_SCHEMA,
         &[
-            ("name", &|p| string_literal(p, &index.name)),
-            ("fields", &|p| more::slice_ref(p, &paths)),
+            ("name", Some(&|p| string_literal(p, &index.name))),
+            ("fields", Some(&|p| more::slice_ref(p, &paths))),
         ],
     );
 }
 
 /// `impl DataModel for DataModel { const SCHEMA …; type Db<'a, A> … }`
 fn data_model_impl(p: &mut Printer) {
-    more::impl_item(
+    syntax::impl_item(
         p,
         &[],
         Some(&|p| p.word(runtime::DATA_MODEL)),
         &|p| p.word("DataModel"),
         |p| {
-            more::impl_const(
+            syntax::impl_const(
                 p,
                 "SCHEMA",
                 &|p| {
@@ -229,7 +232,7 @@ fn db_from_impl(p: &mut Printer) {
     let generics: [Part; 2] = [&|p| p.word("'a"), &|p| more::type_param(p, "A", None)];
     let trait_ = |p: &mut Printer| generic1(p, "::std::convert::From", &runtime_db);
     let self_ty = |p: &mut Printer| generic(p, "Db", &[&|p| p.word("'a"), &|p| p.word("A")]);
-    more::impl_item(p, &generics, Some(&trait_), &self_ty, |p| {
+    syntax::impl_item(p, &generics, Some(&trait_), &self_ty, |p| {
         more::fn_item(
             p,
             &FnItem {
@@ -259,7 +262,7 @@ fn db_impl(p: &mut Printer, schema: &Schema) {
         more::type_param(p, "A", Some(&|p| p.word(runtime::ACCESS)));
     }];
     let self_ty = |p: &mut Printer| generic(p, "Db", &[&|p| p.word("'a"), &|p| p.word("A")]);
-    more::impl_item(p, &generics, None, &self_ty, |p| {
+    syntax::impl_item(p, &generics, None, &self_ty, |p| {
         for (i, table) in schema.tables.iter().enumerate() {
             if i > 0 {
                 p.hardbreak();
@@ -346,8 +349,8 @@ fn table_fields<'a>(schema: &'a Schema, table: &Table) -> &'a [Field] {
 fn table_row_impl(p: &mut Printer, schema: &Schema, table: &Table) {
     let fields = table_fields(schema, table);
     let row = |p: &mut Printer| type_path(p, schema, Scope::Root, table.fields);
-    more::impl_item(p, &[], Some(&|p| p.word(runtime::TABLE_ROW)), &row, |p| {
-        more::impl_const(p, "TABLE", &|p| p.word("&'static str"), &|p| {
+    syntax::impl_item(p, &[], Some(&|p| p.word(runtime::TABLE_ROW)), &row, |p| {
+        syntax::impl_const(p, "TABLE", &|p| p.word("&'static str"), &|p| {
             string_literal(p, &table.name);
         });
         more::impl_type(p, "Doc", &[], &|p| p.word(ident(&table.doc_rust_name)));
@@ -424,7 +427,7 @@ fn handle_deref_impl(p: &mut Printer, schema: &Schema, table: &Table) {
     let generics: [Part; 2] = [&|p| p.word("'a"), &|p| more::type_param(p, "A", None)];
     let handle = ident(&table.storage.handle);
     let self_ty = |p: &mut Printer| generic(p, handle, &[&|p| p.word("'a"), &|p| p.word("A")]);
-    more::impl_item(
+    syntax::impl_item(
         p,
         &generics,
         Some(&|p| p.word("::std::ops::Deref")),
@@ -462,7 +465,7 @@ fn handle_impl(p: &mut Printer, schema: &Schema, table: &Table) {
     }];
     let handle = ident(&table.storage.handle);
     let self_ty = |p: &mut Printer| generic(p, handle, &[&|p| p.word("'a"), &|p| p.word("A")]);
-    more::impl_item(p, &generics, None, &self_ty, |p| {
+    syntax::impl_item(p, &generics, None, &self_ty, |p| {
         for (i, index) in table.indexes.iter().enumerate() {
             if i > 0 {
                 p.hardbreak();
@@ -629,7 +632,7 @@ pub fn function_ref(
     } else {
         format!("{}::new", runtime::FUNCTION_REF)
     };
-    more::const_item(
+    syntax::const_item(
         p,
         &name,
         &|p| {

@@ -118,12 +118,22 @@ pub fn string_literal(p: &mut Printer, value: &str) {
 // Items (`item.rs`, `data.rs`); each ends with a hard break.
 
 /// `pub const NAME: TYPE = VALUE;` (`item_const`).
-pub fn const_item(p: &mut Printer, name: &str, ty: &str, value: Part) {
+pub fn const_item(p: &mut Printer, name: &str, ty: Part, value: Part) {
+    valued_item(p, "pub const ", name, ty, value);
+}
+
+/// `pub static NAME: TYPE = VALUE;` (`item_static`).
+pub fn static_item(p: &mut Printer, name: &str, ty: Part, value: Part) {
+    valued_item(p, "pub static ", name, ty, value);
+}
+
+/// `KEYWORDS NAME: TYPE = VALUE;`: the layout constants and statics share.
+fn valued_item(p: &mut Printer, keywords: &str, name: &str, ty: Part, value: Part) {
     p.cbox(0);
-    p.word("pub const ");
+    p.word(keywords);
     p.word(name);
     p.word(": ");
-    p.word(ty);
+    ty(p);
     p.word(" = ");
     p.neverbreak();
     value(p);
@@ -378,10 +388,11 @@ pub fn generic_fn_item(
     p.hardbreak();
 }
 
-/// `impl TYPE { … }` or `impl TRAIT for TYPE { … }` (`item_impl`, without
-/// generics or a where clause); `items` prints each with [`impl_fn`].
+/// `impl<GENERICS> TRAIT for SELF { ITEMS }` (`item_impl`); `items`
+/// prints each item with the `impl_*` functions.
 pub fn impl_item(
     p: &mut Printer,
+    generics: &[Part],
     trait_: Option<Part>,
     self_ty: Part,
     items: impl FnOnce(&mut Printer),
@@ -390,6 +401,7 @@ pub fn impl_item(
     p.ibox(-INDENT);
     p.cbox(INDENT);
     p.word("impl");
+    generic_params(p, generics);
     p.end();
     p.word(" ");
     if let Some(trait_) = trait_ {
@@ -407,6 +419,24 @@ pub fn impl_item(
     p.end();
     p.word("}");
     p.hardbreak();
+}
+
+/// `<A, B>` after an item's name, or nothing (`generics`). Lifetimes must
+/// come first, as prettyplease reorders them.
+pub fn generic_params(p: &mut Printer, params: &[Part]) {
+    if params.is_empty() {
+        return;
+    }
+    p.word("<");
+    p.cbox(0);
+    p.zerobreak();
+    for (i, param) in params.iter().enumerate() {
+        param(p);
+        p.trailing_comma(i + 1 == params.len());
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word(">");
 }
 
 /// `pub fn name(arg: TYPE, …) -> RETURNS { BODY }` in an impl, after its
@@ -457,18 +487,8 @@ pub fn impl_fn(
 }
 
 /// `const NAME: TYPE = VALUE;` in an impl (`impl_item_const`).
-pub fn impl_const(p: &mut Printer, name: &str, ty: &str, value: Part) {
-    p.cbox(0);
-    p.word("const ");
-    p.word(name);
-    p.word(": ");
-    p.word(ty);
-    p.word(" = ");
-    p.neverbreak();
-    value(p);
-    p.word(";");
-    p.end();
-    p.hardbreak();
+pub fn impl_const(p: &mut Printer, name: &str, ty: Part, value: Part) {
+    valued_item(p, "const ", name, ty, value);
 }
 
 /// One field of a [`struct_literal`]: `name` alone (shorthand), or

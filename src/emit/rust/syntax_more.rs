@@ -1,45 +1,14 @@
 //! More of prettyplease's layout, for the storage items ([`store`](super::store)):
-//! statics, impl blocks and their items, functions with generics, where
+//! unit and tuple structs with generics, impl types, functions with generics, where
 //! clauses and bodies, and the few expressions those bodies hold (paths,
-//! calls, method calls on fields, references, struct literals, arrays).
+//! calls, method calls on fields, references, arrays).
 //! As in [`syntax`](super::syntax), each function names the prettyplease
 //! function whose words, breaks and boxes it reproduces.
 
 use super::layout::{Printer, INDENT};
-use super::syntax::{call_args, Part};
+use super::syntax::{call_args, generic_params, Part};
 
 // Items (`item.rs`).
-
-/// `pub static NAME: TYPE = VALUE;` (`item_static`).
-pub fn static_item(p: &mut Printer, name: &str, ty: Part, value: Part) {
-    p.cbox(0);
-    p.word("pub static ");
-    p.word(name);
-    p.word(": ");
-    ty(p);
-    p.word(" = ");
-    p.neverbreak();
-    value(p);
-    p.word(";");
-    p.end();
-    p.hardbreak();
-}
-
-/// `pub const NAME: TYPE = VALUE;` (`item_const`) with a type that may
-/// break, unlike [`super::syntax::const_item`]'s.
-pub fn const_item(p: &mut Printer, name: &str, ty: Part, value: Part) {
-    p.cbox(0);
-    p.word("pub const ");
-    p.word(name);
-    p.word(": ");
-    ty(p);
-    p.word(" = ");
-    p.neverbreak();
-    value(p);
-    p.word(";");
-    p.end();
-    p.hardbreak();
-}
 
 /// `pub struct Name;` (`item_struct`, unit).
 pub fn unit_struct_item(p: &mut Printer, name: &str) {
@@ -64,54 +33,6 @@ pub fn tuple_struct_item(p: &mut Printer, name: &str, generics: &[Part], field: 
     p.trailing_comma(true);
     p.offset(-INDENT);
     p.word(")");
-    p.word(";");
-    p.end();
-    p.hardbreak();
-}
-
-/// `impl<GENERICS> TRAIT for SELF { ITEMS }` (`item_impl`); `items`
-/// prints each item with the `impl_*` functions.
-pub fn impl_item(
-    p: &mut Printer,
-    generics: &[Part],
-    trait_: Option<Part>,
-    self_ty: Part,
-    items: impl FnOnce(&mut Printer),
-) {
-    p.cbox(INDENT);
-    p.ibox(-INDENT);
-    p.cbox(INDENT);
-    p.word("impl");
-    generic_params(p, generics);
-    p.end();
-    p.word(" ");
-    if let Some(trait_) = trait_ {
-        trait_(p);
-        p.space();
-        p.word("for ");
-    }
-    self_ty(p);
-    p.end();
-    p.word(" ");
-    p.word("{");
-    p.hardbreak_if_nonempty();
-    items(p);
-    p.offset(-INDENT);
-    p.end();
-    p.word("}");
-    p.hardbreak();
-}
-
-/// `const NAME: TYPE = VALUE;` in an impl (`impl_item_const`).
-pub fn impl_const(p: &mut Printer, name: &str, ty: Part, value: Part) {
-    p.cbox(0);
-    p.word("const ");
-    p.word(name);
-    p.word(": ");
-    ty(p);
-    p.word(" = ");
-    p.neverbreak();
-    value(p);
     p.word(";");
     p.end();
     p.hardbreak();
@@ -197,24 +118,6 @@ pub fn fn_item(p: &mut Printer, f: &FnItem) {
 }
 
 // Generics (`generics.rs`).
-
-/// `<A, B>` after an item's name, or nothing (`generics`). Lifetimes must
-/// come first, as prettyplease reorders them.
-pub fn generic_params(p: &mut Printer, params: &[Part]) {
-    if params.is_empty() {
-        return;
-    }
-    p.word("<");
-    p.cbox(0);
-    p.zerobreak();
-    for (i, param) in params.iter().enumerate() {
-        param(p);
-        p.trailing_comma(i + 1 == params.len());
-    }
-    p.offset(-INDENT);
-    p.end();
-    p.word(">");
-}
 
 /// `Name: BOUND` as a type parameter (`type_param`, one bound).
 pub fn type_param(p: &mut Printer, name: &str, bound: Option<Part>) {
@@ -354,27 +257,6 @@ pub fn method_call_on_field(
     p.word(")");
     p.end();
     p.end();
-}
-
-/// `Path { a: A, b: B }` (`expr_struct`, `field_value`).
-pub fn struct_expr(p: &mut Printer, path: &str, fields: &[(&str, Part)]) {
-    p.cbox(INDENT);
-    p.ibox(-INDENT);
-    p.word(path);
-    p.end();
-    p.word(" {");
-    p.space_if_nonempty();
-    for (i, (name, value)) in fields.iter().enumerate() {
-        p.word(name);
-        p.word(": ");
-        p.ibox(0);
-        value(p);
-        p.end();
-        p.trailing_comma_or_space(i + 1 == fields.len());
-    }
-    p.offset(-INDENT);
-    p.end_with_max_width(34);
-    p.word("}");
 }
 
 /// `&[A, B]` of elements that are not plain literals (`expr_reference`,

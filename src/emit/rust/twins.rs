@@ -90,6 +90,7 @@ pub fn from_impl(p: &mut Printer, schema: &Schema, scope: Scope, from: TypeId, t
     let arg = if fields.is_empty() { "_value" } else { "value" };
     syntax::impl_item(
         p,
+        &[],
         Some(&trait_),
         &|p| type_path(p, schema, scope, to),
         |p| {
