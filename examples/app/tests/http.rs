@@ -3,51 +3,39 @@
 //! of `schema.example.yaml` is called over HTTP, each behaviour of the
 //! table checked, the errors included.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+mod support;
+
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use support::Server;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_example-app");
 
 /// The running app; killed when dropped.
 struct App {
-    child: Child,
+    // Killed when dropped.
+    _server: Server,
     base: String,
     agent: ureq::Agent,
 }
 
 impl App {
     fn start() -> App {
-        let mut child = Command::new(BINARY)
-            .args(["--listen", "127.0.0.1:0", "--db", "sqlite::memory:"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the example app starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let line = receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the app says where it listens");
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let server = Server::start(&support::app_binary(), &["--db", "sqlite::memory:"])
+            .unwrap_or_else(|failure| panic!("the example app did not start: {failure}"));
+        let base = format!("http://{}", server.address());
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
-        App { child, base, agent }
+        App {
+            _server: server,
+            base,
+            agent,
+        }
     }
 
     /// `POST /api/{path}` with `args`: the status and the JSON body.
@@ -80,13 +68,6 @@ impl App {
             "{path}: {body}"
         );
         body
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -4,11 +4,11 @@
 //! signed-in functions are called over HTTP, then through the generated
 //! TypeScript client under Node (tests/identity/client.ts).
 
-use std::io::{BufRead as _, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::rand::SystemRandom;
@@ -16,8 +16,8 @@ use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
+use support::Server;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_example-app");
 const ISSUER: &str = "https://clerk.journal.test";
 const AUDIENCE: &str = "journal";
 
@@ -83,43 +83,38 @@ impl Signer {
 
 /// The running app, signed in through `jwks`; killed when dropped.
 struct App {
-    child: Child,
+    // Killed when dropped.
+    _server: Server,
     base: String,
     agent: ureq::Agent,
 }
 
 impl App {
     fn start(jwks: &Path) -> App {
-        let mut child = Command::new(BINARY)
-            .args(["--listen", "127.0.0.1:0", "--db", "sqlite::memory:"])
-            .args(["--auth-issuer", ISSUER, "--auth-audience", AUDIENCE])
-            .arg("--auth-jwks")
-            .arg(jwks)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the example app starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let line = receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the app says where it listens");
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let jwks = jwks.to_str().expect("a UTF-8 path");
+        let args = [
+            "--db",
+            "sqlite::memory:",
+            "--auth-issuer",
+            ISSUER,
+            "--auth-audience",
+            AUDIENCE,
+            "--auth-jwks",
+            jwks,
+        ];
+        let server = Server::start(&support::app_binary(), &args)
+            .unwrap_or_else(|failure| panic!("the example app did not start: {failure}"));
+        let base = format!("http://{}", server.address());
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
-        App { child, base, agent }
+        App {
+            _server: server,
+            base,
+            agent,
+        }
     }
 
     /// `POST /api/{path}` with `args` and maybe a bearer token.
@@ -148,13 +143,6 @@ impl App {
             (401, Some("unauthenticated")),
             "{path}: {body}"
         );
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

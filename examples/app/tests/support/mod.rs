@@ -1,7 +1,8 @@
 //! What the HTTP-level tests of the example app share: a server process
 //! they start and kill, a client speaking SPEC §3, and fresh PostgreSQL
 //! databases.
-#![allow(dead_code)]
+// Each test binary uses a part of it.
+#![allow(dead_code, unused_imports)]
 
 pub mod client;
 pub mod postgres;
