@@ -1,7 +1,7 @@
 //! Tests of the TypeScript emitter and of templates/ (the client, the React
-//! and Solid bindings). They need
-//! Node.js and `npm ci` in the repository root (for tsc and @types/node);
-//! without them they fail and say so.
+//! and Solid bindings). They need Node.js and `npm ci` in the repository
+//! root (for tsc, @types/node, React, Solid and jsdom); without them they
+//! fail and say so.
 
 mod bindings;
 mod builder;
