@@ -5,12 +5,14 @@
 //!
 //! ```sh
 //! cargo run --release -p example-app -- --listen 127.0.0.1:3000 --db app.db
+//! # then open http://127.0.0.1:3000/#ada: users, their karma and preferences, live
 //! # signed-in functions (users.me, users.register) need an identity provider:
 //! #   --auth-issuer https://your-app.clerk.accounts.dev --auth-audience convex
 //! ```
 
 mod chart;
 mod notes;
+mod page;
 mod readings;
 mod users;
 
@@ -108,8 +110,8 @@ async fn main() -> ExitCode {
     };
     // The listener accepts calls from here on; say so once.
     println!("listening on http://{address}");
-    match schemabridge_runtime::axum::serve(listener, schema::router_with(App, store, options))
-        .await
+    let app = schema::router_with(App, store, options).merge(page::routes());
+    match schemabridge_runtime::axum::serve(listener, app).await
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
