@@ -47,6 +47,7 @@ fn compile(dir: &Path) -> PathBuf {
     let targets = schemabridge::output::Targets {
         rust_out: None,
         ts_out: Some(dir.join("ts")),
+        ..Default::default()
     };
     schemabridge::output::write(&schemabridge::output::plan(&schema, &targets)).unwrap();
     let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ts");
