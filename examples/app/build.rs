@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Shown at `/` when the page could not be built.
+/// The warning when the page cannot be built (src/page.rs says the same at `/`).
 const NOT_BUILT: &str =
     "the web page was not built: run `npm ci` in the repository root and rebuild";
 
@@ -45,15 +45,15 @@ fn main() {
     );
 
     let page = match bundle(&repo, &web) {
-        Ok(script) => format!("Ok(include_str!({:?}))", script.display().to_string()),
+        Ok(script) => format!("Some(include_str!({:?}))", script.display().to_string()),
         Err(reason) => {
             println!("cargo:warning={NOT_BUILT} ({reason})");
-            format!("Err({NOT_BUILT:?})")
+            "None".to_owned()
         }
     };
     let code = format!(
-        "/// The page's bundled script, or why there is none.\n\
-         pub const SCRIPT: Result<&str, &str> = {page};\n"
+        "/// The page's bundled script; `None` when it could not be built.\n\
+         pub const SCRIPT: Option<&str> = {page};\n"
     );
     write_if_changed(&out_dir.join("page.rs"), &code);
 }
