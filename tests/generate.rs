@@ -270,10 +270,18 @@ fn react_and_solid_add_their_files_and_dropping_a_flag_removes_its_file() {
     assert!(solid.contains("export function createQuery<"), "{solid}");
     // index.ts stays free of them: a project without React never imports it.
     let index = std::fs::read_to_string(ts.join("index.ts")).unwrap();
-    assert!(!index.contains("react") && !index.contains("solid"), "{index}");
+    assert!(
+        !index.contains("react") && !index.contains("solid"),
+        "{index}"
+    );
 
     // The drift check knows the flags: without them the two files are stale.
-    assert_eq!(generate(&dir, &["--react", "--solid", "--check"]).status.code(), Some(0));
+    assert_eq!(
+        generate(&dir, &["--react", "--solid", "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
     let check = generate(&dir, &["--solid", "--check"]);
     assert_eq!(check.status.code(), Some(1));
     let summary = text(&check.stderr);
@@ -290,11 +298,21 @@ fn framework_flags_need_a_typescript_folder() {
     let dir = workspace("frameworks-usage");
     let output = bin()
         .current_dir(&dir)
-        .args(["generate", "schema.yaml", "--rust-out", "gen/schema.rs", "--react"])
+        .args([
+            "generate",
+            "schema.yaml",
+            "--rust-out",
+            "gen/schema.rs",
+            "--react",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("--ts-out"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("--ts-out"),
+        "{}",
+        text(&output.stderr)
+    );
     assert!(!dir.join("gen").exists());
 }
 
@@ -316,7 +334,10 @@ fn the_builder_writes_the_bindings_it_is_asked_for() {
     );
     builder.clone().solid(true).generate().unwrap();
     assert!(dir.join("ts/solid.ts").exists());
-    assert!(!dir.join("ts/react.ts").exists(), "react.ts outlived react(true)");
+    assert!(
+        !dir.join("ts/react.ts").exists(),
+        "react.ts outlived react(true)"
+    );
     assert!(builder.clone().solid(true).check().is_ok());
     assert!(builder.react(true).solid(true).check().is_err());
 }

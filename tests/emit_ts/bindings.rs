@@ -23,10 +23,15 @@ fn compile_and_run(test: &str, conditions: &[&str]) {
         .arg("false");
     run(compile, "tsc -p tsconfig.bindings-test.json");
     write_file(&out.join("package.json"), "{ \"type\": \"module\" }\n");
-    let script = out.join("tests/ts/bindings").join(format!("{test}.test.js"));
+    let script = out
+        .join("tests/ts/bindings")
+        .join(format!("{test}.test.js"));
     let output = node_test(&script, conditions);
     let _ = std::fs::remove_dir_all(&out);
-    assert_success(&output, &format!("node --test (tests/ts/bindings/{test}.test.ts)"));
+    assert_success(
+        &output,
+        &format!("node --test (tests/ts/bindings/{test}.test.ts)"),
+    );
 }
 
 fn node_test(script: &Path, conditions: &[&str]) -> std::process::Output {

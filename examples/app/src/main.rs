@@ -111,8 +111,7 @@ async fn main() -> ExitCode {
     // The listener accepts calls from here on; say so once.
     println!("listening on http://{address}");
     let app = schema::router_with(App, store, options).merge(page::routes());
-    match schemabridge_runtime::axum::serve(listener, app).await
-    {
+    match schemabridge_runtime::axum::serve(listener, app).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: the server stopped: {error}");

@@ -65,7 +65,11 @@ mod tests {
             .unwrap()
             .to_owned();
         let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        (status, content_type, String::from_utf8(body.to_vec()).unwrap())
+        (
+            status,
+            content_type,
+            String::from_utf8(body.to_vec()).unwrap(),
+        )
     }
 
     #[tokio::test]
@@ -86,7 +90,10 @@ mod tests {
         let (status, content_type, body) = parts(index(Some("console.log(1)"))).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(content_type, "text/html; charset=utf-8");
-        assert!(body.contains(r#"<script type="module" src="/app.js">"#), "{body}");
+        assert!(
+            body.contains(r#"<script type="module" src="/app.js">"#),
+            "{body}"
+        );
         let (status, content_type, body) = parts(script(Some("console.log(1)"))).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(content_type, "text/javascript; charset=utf-8");

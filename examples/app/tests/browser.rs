@@ -78,7 +78,12 @@ fn two_windows_stay_in_sync_without_reloading() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot run node {}: {e}; is Node.js 20+ on PATH?", script.display()));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run node {}: {e}; is Node.js 20+ on PATH?",
+                script.display()
+            )
+        });
     let started = Instant::now();
     while child.try_wait().expect("the driver's status").is_none() {
         if started.elapsed() > RUN_LIMIT {
@@ -104,7 +109,11 @@ fn two_windows_stay_in_sync_without_reloading() {
     for window in ["window-a.png", "window-b.png"] {
         let shot = artifacts().join(window);
         let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
-        assert!(size > 1000, "no screenshot at {} ({size} bytes)", shot.display());
+        assert!(
+            size > 1000,
+            "no screenshot at {} ({size} bytes)",
+            shot.display()
+        );
     }
     eprintln!("{said}");
 }
@@ -117,11 +126,17 @@ fn the_page_and_its_script_are_served() {
     let base = format!("http://{}", server.address());
     let (status, page) = get(&format!("{base}/"));
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains(r#"<script type="module" src="/app.js">"#), "{page}");
+    assert!(
+        page.contains(r#"<script type="module" src="/app.js">"#),
+        "{page}"
+    );
     let (status, script) = get(&format!("{base}/app.js"));
     assert_eq!(status, 200, "{script}");
     // The bundle holds the page's code and React, not imports to resolve.
-    assert!(script.contains("users/byClerkId"), "the bundle lacks the page's queries");
+    assert!(
+        script.contains("users/byClerkId"),
+        "the bundle lacks the page's queries"
+    );
     assert!(!script.contains("from\"react\"") && !script.contains("from \"react\""));
     // The API is still there beside the page.
     let (status, body) = get(&format!("{base}/api/nothing/here"));
@@ -140,7 +155,11 @@ fn the_page_type_checks() {
         tsc.display()
     );
     let web = Path::new(env!("OUT_DIR")).join("web");
-    assert!(web.join("generated/react.ts").is_file(), "build.rs wrote no bindings into {}", web.display());
+    assert!(
+        web.join("generated/react.ts").is_file(),
+        "build.rs wrote no bindings into {}",
+        web.display()
+    );
     let config = serde_json::json!({
         "extends": repo_root().join("tsconfig.json"),
         "compilerOptions": {
