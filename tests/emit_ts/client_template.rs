@@ -28,5 +28,8 @@ fn client_template_passes_its_node_tests() {
         .output()
         .expect("cannot run node");
     let _ = std::fs::remove_dir_all(&out);
-    assert_success(&output, "node --test (tests/ts/client.test.ts, live.test.ts)");
+    assert_success(
+        &output,
+        "node --test (tests/ts/client.test.ts, live.test.ts)",
+    );
 }

@@ -110,7 +110,10 @@ fn run_node_test(name: &str, file: &str) -> String {
         String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(run.status.success(), "node --test {file} failed:\n{printed}");
+    assert!(
+        run.status.success(),
+        "node --test {file} failed:\n{printed}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     printed
 }
