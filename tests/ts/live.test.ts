@@ -7,7 +7,7 @@
 // server. Run with `node --test` by tests/emit_ts/client_template.rs.
 
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, mock } from "node:test";
 
 import {
   SchemaBridgeClient,
@@ -104,12 +104,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Waits (up to 5 s) until `ready` holds, for the client's reconnect timer. */
+/**
+ * Waits (up to 5 s) until `ready` holds, for the client's reconnect timer.
+ * Polls with setImmediate, which still runs while a test mocks setTimeout.
+ */
 async function until(ready: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (!ready()) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(5);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -413,4 +416,41 @@ describe("the live connection", () => {
     assert.deepEqual(second.ofType("Authenticate").map((message) => message["token"]), ["fresh", null]);
     client.close();
   });
+
+  it("refreshes the socket's token before it expires, without reconnecting", async () => {
+    const { WebSocket, sockets } = scripted();
+    const client = new SchemaBridgeClient("http://x", { WebSocket });
+    const exp = Math.floor(Date.now() / 1000) + 40;
+    const tokens = [jwt(exp), jwt(exp + 60)];
+    const asked: boolean[] = [];
+    client.setAuth(async ({ forceRefresh }) => {
+      asked.push(forceRefresh);
+      return tokens[asked.length - 1] ?? null;
+    });
+    mock.timers.enable({ apis: ["setTimeout"] });
+    try {
+      client.subscribe(stats, {}, () => {});
+      const socket = sockets[0]!;
+      socket.open();
+      await until(() => socket.ofType("ModifyQuerySet").length === 1, "the handshake");
+      // 30 s before `exp`: 10 s from now.
+      mock.timers.tick(9_000);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(socket.ofType("Authenticate").length, 1);
+      mock.timers.tick(1_500);
+      await until(() => socket.ofType("Authenticate").length === 2, "the refreshed token");
+      assert.deepEqual(socket.ofType("Authenticate").map((message) => message["token"]), tokens);
+      assert.deepEqual(asked, [false, true]);
+      assert.equal(sockets.length, 1, "the same socket");
+    } finally {
+      client.close();
+      mock.timers.reset();
+    }
+  });
 });
+
+/** An unsigned token whose payload holds `exp`: all the client reads. */
+function jwt(exp: number): string {
+  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "none" })}.${part({ exp })}.signature`;
+}
