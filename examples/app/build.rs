@@ -22,7 +22,11 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let manifest_dir =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let repo = manifest_dir.join("../..");
+    let repo = manifest_dir
+        .ancestors()
+        .nth(2)
+        .expect("examples/app sits two folders below the repository root")
+        .to_path_buf();
     let web = out_dir.join("web");
     schemabridge::Builder::new("../../schema.example.yaml")
         .rust_out(out_dir.join("schema.rs"))
