@@ -5,7 +5,9 @@ import { JSDOM } from "jsdom";
 
 const { window } = new JSDOM("<!doctype html><html><body></body></html>", { url: "http://localhost/" });
 const globals = globalThis as unknown as Record<string, unknown>;
-for (const name of ["window", "document", "navigator", "HTMLElement", "Node", "Element", "Event", "MutationObserver"]) {
+// Not `Event`: Node's own WebSocket (undici) dispatches Node's events and
+// refuses jsdom's as foreign.
+for (const name of ["window", "document", "navigator", "HTMLElement", "Node", "Element", "MutationObserver"]) {
   // `navigator` is a getter on Node 21+'s globalThis: redefine, not assign.
   Object.defineProperty(globals, name, {
     value: (window as unknown as Record<string, unknown>)[name],

@@ -109,9 +109,10 @@ if (process.exitCode !== 1 && problems.length > 0) {
 }
 
 async function step(what, body) {
+  const started = performance.now();
   try {
     await body();
-    console.log(`ok: ${what}`);
+    console.log(`ok: ${what} (${Math.round(performance.now() - started)} ms)`);
   } catch (error) {
     throw new Error(`${what}: ${error?.message ?? error}`, { cause: error });
   }
