@@ -92,6 +92,25 @@ impl Transaction {
         conn.sequence().await.map_err(|fault| self.fail(fault))
     }
 
+    /// The response stored for the mutation with idempotency key `key`,
+    /// when one committed.
+    pub(crate) async fn idempotent_response(&self, key: &str) -> Result<Option<String>, ApiError> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or_else(|| ApiError::internal(ENDED))?;
+        conn.idempotency_get(key)
+            .await
+            .map_err(|fault| self.fail(fault))
+    }
+
+    /// Stores `response` under `key`, committed with this transaction.
+    pub(crate) async fn remember(&self, key: &str, response: &str) -> Result<(), ApiError> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or_else(|| ApiError::internal(ENDED))?;
+        conn.idempotency_put(key, response, super::now_ms())
+            .await
+            .map_err(|fault| self.fail(fault))
+    }
+
     fn wrote(&self, record: impl FnOnce(&mut WriteSet)) {
         record(&mut lock(&self.writes));
     }
