@@ -127,7 +127,7 @@ function watch<T>(promise: Promise<T>): { settled: () => boolean; result: Promis
   return { settled: () => settled, result };
 }
 
-const V0 = { querySet: 0, identity: 0, ts: 3 };
+const V0 = { querySet: 0, identity: 0, ts: 0 };
 const V1 = { querySet: 1, identity: 0, ts: 3 };
 
 describe("the live connection", () => {
