@@ -672,12 +672,9 @@ class LiveConnection {
       case "AuthError":
         this.#authError(socket, message["error"]);
         break;
-      case "FatalError": {
-        const error = wireError(message["error"]);
-        console.warn(`schemabridge: the server closed the live connection (${error.code}): ${error.message}`);
-        this.#drop(socket, "fatal error", this.#backoff.next());
+      case "FatalError":
+        this.#fatalError(socket, wireError(message["error"]));
         break;
-      }
       default:
       // A message type from a newer server: nothing this client must do.
     }
@@ -729,6 +726,14 @@ class LiveConnection {
     // make the client hammer the server.
     if (this.#authFailures > 1) console.warn(`schemabridge: the live connection's token was refused: ${message}`);
     this.#drop(socket, "token refused", this.#authFailures === 1 ? 0 : this.#backoff.next());
+  }
+
+  #fatalError(socket: WebSocketLike, error: SchemaBridgeError): void {
+    console.warn(`schemabridge: the server closed the live connection (${error.code}): ${error.message}`);
+    // `overloaded` passes; `invalid_args` is a bug on this side that a
+    // quick reconnect would only repeat, so it waits the longest delay.
+    const delay = error.code === "invalid_args" ? RECONNECT_MAX_MS : this.#backoff.next();
+    this.#drop(socket, "fatal error", delay);
   }
 
   #modify(modifications: Record<string, WireValue>[]): void {

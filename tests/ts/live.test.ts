@@ -417,6 +417,21 @@ describe("the live connection", () => {
     client.close();
   });
 
+  it("reconnects soon after FatalError overloaded, and only after the longest delay after invalid_args", async () => {
+    const { WebSocket, sockets } = scripted();
+    const client = new SchemaBridgeClient("http://x", { WebSocket });
+    client.subscribe(stats, {}, () => {});
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: "FatalError", error: { code: "overloaded", message: "reads too slowly" } });
+    assert.equal(sockets[0]!.closedWith, 4000);
+    await until(() => sockets.length === 2, "a reconnect after overloaded");
+    sockets[1]!.open();
+    sockets[1]!.receive({ type: "FatalError", error: { code: "invalid_args", message: "a wrong version" } });
+    await sleep(400);
+    assert.equal(sockets.length, 2, "a protocol violation is not repeated at once");
+    client.close();
+  });
+
   it("refreshes the socket's token before it expires, without reconnecting", async () => {
     const { WebSocket, sockets } = scripted();
     const client = new SchemaBridgeClient("http://x", { WebSocket });
