@@ -458,6 +458,13 @@ interface Version {
   readonly ts: number;
 }
 
+/** Where every new socket starts: no queries, anonymous, before any commit. */
+const INITIAL_VERSION: Version = { querySet: 0, identity: 0, ts: 0 };
+
+function sameVersion(a: Version, b: Version): boolean {
+  return a.querySet === b.querySet && a.identity === b.identity && a.ts === b.ts;
+}
+
 /** What a subscription currently holds: a result or a failure. */
 type Held = { value: unknown } | { error: SchemaBridgeError };
 
@@ -495,8 +502,8 @@ class LiveConnection {
   #socket: WebSocketLike | undefined;
   /** The handshake on `#socket` is done: messages may be sent. */
   #ready = false;
-  /** The last version applied on this socket; undefined before its first Transition. */
-  #version: Version | undefined;
+  /** The last version applied on this socket. */
+  #version: Version = INITIAL_VERSION;
   /** The query set version of the last ModifyQuerySet sent on this socket. */
   #querySetVersion = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -590,7 +597,7 @@ class LiveConnection {
 
   /** Connect, Authenticate, the whole query set, then every call waiting to be sent. */
   async #handshake(socket: WebSocketLike): Promise<void> {
-    this.#version = undefined;
+    this.#version = INITIAL_VERSION;
     this.#querySetVersion = 0;
     if (!this.#send(socket, { type: "Connect", sessionId: randomHex(16), schema: this.#setup.schema })) return;
     if (this.#tokens !== undefined && !(await this.#authenticate(socket, this.#authFailures > 0))) return;
@@ -658,19 +665,16 @@ class LiveConnection {
         this.#transition(socket, message);
         break;
       case "Response":
-        this.#requests.respond(message, this.#version?.ts);
+        this.#requests.respond(message, this.#version.ts);
         if (this.#authFailures > 0) this.#authFailures = 0;
         this.#reportState();
         break;
       case "AuthError":
         this.#authError(socket, message["error"]);
         break;
-      case "FatalError": {
-        const error = wireError(message["error"]);
-        console.warn(`schemabridge: the server closed the live connection (${error.code}): ${error.message}`);
-        this.#drop(socket, "fatal error", this.#backoff.next());
+      case "FatalError":
+        this.#fatalError(socket, wireError(message["error"]));
         break;
-      }
       default:
       // A message type from a newer server: nothing this client must do.
     }
@@ -697,7 +701,7 @@ class LiveConnection {
       this.#drop(socket, "a malformed Transition", this.#backoff.next());
       return;
     }
-    if (!this.#follows(start)) {
+    if (!sameVersion(start, this.#version)) {
       // A message was lost or reordered: only a fresh query set is sure.
       this.#drop(socket, "a Transition from another version", this.#backoff.next());
       return;
@@ -714,14 +718,6 @@ class LiveConnection {
     this.#reportState();
   }
 
-  #follows(start: Version): boolean {
-    const current = this.#version;
-    // A socket's first Transition starts from the empty query set and the
-    // anonymous identity, at whatever commit the server is.
-    if (current === undefined) return start.querySet === 0 && start.identity === 0;
-    return start.querySet === current.querySet && start.identity === current.identity && start.ts === current.ts;
-  }
-
   #authError(socket: WebSocketLike, error: unknown): void {
     this.#authFailures++;
     const { message } = wireError(error);
@@ -730,6 +726,14 @@ class LiveConnection {
     // make the client hammer the server.
     if (this.#authFailures > 1) console.warn(`schemabridge: the live connection's token was refused: ${message}`);
     this.#drop(socket, "token refused", this.#authFailures === 1 ? 0 : this.#backoff.next());
+  }
+
+  #fatalError(socket: WebSocketLike, error: SchemaBridgeError): void {
+    console.warn(`schemabridge: the server closed the live connection (${error.code}): ${error.message}`);
+    // `overloaded` passes; `invalid_args` is a bug on this side that a
+    // quick reconnect would only repeat, so it waits the longest delay.
+    const delay = error.code === "invalid_args" ? RECONNECT_MAX_MS : this.#backoff.next();
+    this.#drop(socket, "fatal error", delay);
   }
 
   #modify(modifications: Record<string, WireValue>[]): void {
@@ -769,7 +773,6 @@ class LiveConnection {
     if (socket !== this.#socket) return;
     this.#socket = undefined;
     this.#ready = false;
-    this.#version = undefined;
     clearTimeout(this.#refreshTimer);
     this.#requests.disconnected();
     if (!this.#closed) this.#reconnectIn(delay ?? this.#backoff.next());
@@ -965,7 +968,7 @@ class Requests {
    * Settles the request a Response answers; a mutation's value waits until
    * the client has reached its commit (`reachedTs`: the applied version's).
    */
-  respond(message: Record<string, unknown>, reachedTs: number | undefined): void {
+  respond(message: Record<string, unknown>, reachedTs: number): void {
     const id = message["requestId"];
     const request = typeof id === "number" ? this.#pending.get(id) : undefined;
     if (request === undefined || request.stage !== "sent") return;
@@ -976,7 +979,7 @@ class Requests {
     const answer = decodeHeld(message["value"]);
     const ts = message["ts"];
     if (request.kind === "mutation" && "value" in answer && typeof ts === "number") {
-      if (reachedTs === undefined || reachedTs < ts) {
+      if (reachedTs < ts) {
         request.stage = "answered";
         request.answer = { value: answer.value, ts };
         return;

@@ -127,7 +127,7 @@ function watch<T>(promise: Promise<T>): { settled: () => boolean; result: Promis
   return { settled: () => settled, result };
 }
 
-const V0 = { querySet: 0, identity: 0, ts: 3 };
+const V0 = { querySet: 0, identity: 0, ts: 0 };
 const V1 = { querySet: 1, identity: 0, ts: 3 };
 
 describe("the live connection", () => {
@@ -414,6 +414,21 @@ describe("the live connection", () => {
     second.receive(transition(V0, { ...V1, identity: 1 }, []));
     client.clearAuth();
     assert.deepEqual(second.ofType("Authenticate").map((message) => message["token"]), ["fresh", null]);
+    client.close();
+  });
+
+  it("reconnects soon after FatalError overloaded, and only after the longest delay after invalid_args", async () => {
+    const { WebSocket, sockets } = scripted();
+    const client = new SchemaBridgeClient("http://x", { WebSocket });
+    client.subscribe(stats, {}, () => {});
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: "FatalError", error: { code: "overloaded", message: "reads too slowly" } });
+    assert.equal(sockets[0]!.closedWith, 4000);
+    await until(() => sockets.length === 2, "a reconnect after overloaded");
+    sockets[1]!.open();
+    sockets[1]!.receive({ type: "FatalError", error: { code: "invalid_args", message: "a wrong version" } });
+    await sleep(400);
+    assert.equal(sockets.length, 2, "a protocol violation is not repeated at once");
     client.close();
   });
 

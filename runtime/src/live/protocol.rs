@@ -103,6 +103,8 @@ impl ErrorBody {
     }
 }
 
+// The variant names are the wire's `type` tags.
+#[allow(clippy::enum_variant_names)]
 #[derive(Serialize)]
 #[serde(tag = "type")]
 pub(crate) enum Modification<'a> {

@@ -410,7 +410,7 @@ mod tests {
         let mut expected = [keys(&store, &ann_doc), keys(&store, &amy_doc)].concat();
         expected.sort();
         expected.dedup();
-        assert_eq!(renamed.documents, [ann.clone()]);
+        assert_eq!(renamed.documents, [ann.as_str()]);
         assert_eq!(renamed.keys, expected);
         assert_eq!(renamed.keys.len(), 3);
         let by_creation = store.index("users", BY_CREATION_TIME).unwrap().id;
@@ -427,7 +427,7 @@ mod tests {
         tx.delete("users", &bob_doc).await.unwrap();
         let deleted = tx.writes();
         tx.commit().await.unwrap();
-        assert_eq!(deleted.documents, [bob.clone()]);
+        assert_eq!(deleted.documents, [bob.as_str()]);
         assert_eq!(deleted.keys, keys(&store, &bob_doc));
 
         // Reads alone write nothing: no sequence, nothing published.
