@@ -25,6 +25,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use schemabridge_runtime::auth::JwksSource;
+use schemabridge_runtime::axum::serve::ListenerExt;
 use schemabridge_runtime::{Auth, AuthConfig, Provider, RouterOptions, Store};
 
 /// The handlers' state: none of their own, everything is in the store.
@@ -110,6 +111,11 @@ async fn main() -> ExitCode {
     };
     // The listener accepts calls from here on; say so once.
     println!("listening on http://{address}");
+    // Live queries send small WebSocket frames: without TCP_NODELAY they
+    // wait for delayed ACKs (docs/benchmarks.md, "live queries").
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let app = schema::router_with(App, store, options).merge(page::routes());
     match schemabridge_runtime::axum::serve(listener, app).await {
         Ok(()) => ExitCode::SUCCESS,
