@@ -23,6 +23,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use schemabridge_runtime::auth::JwksSource;
+use schemabridge_runtime::axum::serve::ListenerExt;
 use schemabridge_runtime::{Auth, AuthConfig, Provider, RouterOptions, Store};
 
 /// The handlers' state: none of their own, everything is in the store.
@@ -108,6 +109,11 @@ async fn main() -> ExitCode {
     };
     // The listener accepts calls from here on; say so once.
     println!("listening on http://{address}");
+    // Live queries send small WebSocket frames: without TCP_NODELAY they
+    // wait for delayed ACKs (docs/benchmarks.md, "live queries").
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     match schemabridge_runtime::axum::serve(listener, schema::router_with(App, store, options))
         .await
     {
