@@ -58,13 +58,17 @@ pub fn include_schema(input: TokenStream, manifest_dir: Option<&Path>) -> TokenS
     // As `schemabridge generate` names it: the file alone, so the expansion
     // does not depend on where the crate sits.
     schema.source_name = file_name(&path);
-    let items = generated_items(&schema, literal.span());
+    let items = generated_items(&schema, options.emit, literal.span());
     quote! { #tracked #items }
 }
 
 /// The items of the generated file.
-pub fn generated_items(schema: &schemabridge::ir::Schema, span: Span) -> TokenStream {
-    let text = schemabridge::emit::rust::emit(schema);
+pub fn generated_items(
+    schema: &schemabridge::ir::Schema,
+    options: schemabridge::emit::rust::Options,
+    span: Span,
+) -> TokenStream {
+    let text = schemabridge::emit::rust::emit_with(schema, options);
     match text.parse::<TokenStream>() {
         Ok(items) => items,
         // The emitter's output is tested to parse; if it ever does not, say

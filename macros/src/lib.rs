@@ -25,7 +25,9 @@ mod options;
 /// `schemabridge generate --rust-out` writes.
 ///
 /// `include_schema!("schema.yaml")`, the path relative to the crate's
-/// `Cargo.toml`.
+/// `Cargo.toml`. `include_schema!("schema.yaml", rust_client = true)` adds
+/// the typed client, as `generate --rust-client` does (the crate enables
+/// the runtime's `client` feature).
 #[proc_macro]
 pub fn include_schema(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);

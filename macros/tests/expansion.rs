@@ -51,7 +51,7 @@ fn valid_schemas() -> Vec<String> {
 
 /// What the command line writes for `schema`, through its real argument
 /// parsing and file writing.
-fn cli_output(schema: &Path, name: &str) -> String {
+fn cli_output(schema: &Path, name: &str, extra: &[&str]) -> String {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("macro-expansion")
         .join(format!("{name}.rs"));
@@ -61,13 +61,14 @@ fn cli_output(schema: &Path, name: &str) -> String {
         stderr: &mut stderr,
         color: false,
     };
-    let args = [
+    let mut args = vec![
         "schemabridge".as_ref(),
         "generate".as_ref(),
         schema.as_os_str(),
         "--rust-out".as_ref(),
         out.as_os_str(),
     ];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
     let code = schemabridge::cli::run(args, &mut io);
     assert_eq!(
         code,
@@ -104,13 +105,32 @@ fn include_bytes_path(item: &syn::Item) -> String {
 
 #[test]
 fn expansion_is_the_generated_file_for_every_valid_schema() {
+    assert_same_as_cli(&[], |relative| quote!(#relative));
+}
+
+#[test]
+fn with_rust_client_the_expansion_is_what_generate_rust_client_writes() {
+    assert_same_as_cli(&["--rust-client"], |relative| {
+        quote!(#relative, rust_client = true)
+    });
+    // And the option makes a difference.
+    let relative = "../schema.example.yaml";
+    let with = expand_input(quote!(#relative, rust_client = true)).to_string();
+    let without = expand_input(quote!(#relative, rust_client = false)).to_string();
+    assert!(with.contains("SchemaBridgeClient") && !without.contains("SchemaBridgeClient"));
+    assert_eq!(without, expand_path(relative).to_string());
+}
+
+/// The expansion of `input(path)` against `generate path --rust-out FILE
+/// <cli_flags>`, item by item, for every valid schema.
+fn assert_same_as_cli(cli_flags: &[&str], input: impl Fn(&str) -> TokenStream) {
     for relative in valid_schemas() {
         let schema = manifest_dir().join(&relative);
         let stem = schema.file_stem().unwrap().to_string_lossy().into_owned();
-        let generated = cli_output(&schema, &stem);
+        let generated = cli_output(&schema, &format!("{stem}{}", cli_flags.join("")), cli_flags);
         let expected = syn::parse_file(&generated).expect("the generated file parses");
 
-        let (tracking, items) = split_tracking(expand_path(&relative));
+        let (tracking, items) = split_tracking(expand_input(input(&relative)));
         assert_eq!(
             Path::new(&include_bytes_path(&tracking)),
             schema,
@@ -250,10 +270,12 @@ fn input_other_than_a_path_literal_is_refused_at_the_input() {
     for (input, message) in [
         (quote!(), "expected the schema path"),
         (quote!(schema_yaml), "expected string literal"),
-        (
-            quote!("a.yaml" "b.yaml"),
-            "unexpected input after the schema path",
-        ),
+        (quote!("a.yaml" "b.yaml"), "expected `,`"),
+        (quote!("a.yaml", client = true), "unknown option `client`; the options are `rust_client = true`"),
+        (quote!("a.yaml", rust_client = "yes"), "expected boolean literal"),
+        (quote!("a.yaml", rust_client), "expected `=`"),
+        (quote!("a.yaml", rust_client = true, rust_client = false), "`rust_client` is given twice"),
+        (quote!("a.yaml", 1), "expected an option: `rust_client = true`"),
     ] {
         let errors = compile_errors(expand_input(input.clone()));
         assert_eq!(errors.len(), 1, "{input}");

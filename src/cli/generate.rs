@@ -18,6 +18,10 @@ pub struct Args {
     /// The folder of generated TypeScript files.
     #[arg(long, value_name = "DIR")]
     pub ts_out: Option<PathBuf>,
+    /// Add a typed Rust client to the Rust file (needs the runtime's
+    /// `client` feature).
+    #[arg(long, requires = "rust_out")]
+    pub rust_client: bool,
     /// Write nothing; exit 1 and print a diff if any output is out of date.
     #[arg(long, conflicts_with = "watch")]
     pub check: bool,
@@ -34,6 +38,7 @@ impl Args {
         Targets {
             rust_out: self.rust_out.clone(),
             ts_out: self.ts_out.clone(),
+            rust_client: self.rust_client,
         }
     }
 
@@ -42,6 +47,9 @@ impl Args {
         let mut line = format!("schemabridge generate {}", self.schema.display());
         if let Some(path) = &self.rust_out {
             line.push_str(&format!(" --rust-out {}", path.display()));
+        }
+        if self.rust_client {
+            line.push_str(" --rust-client");
         }
         if let Some(path) = &self.ts_out {
             line.push_str(&format!(" --ts-out {}", path.display()));

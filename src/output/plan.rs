@@ -12,6 +12,8 @@ pub struct Targets {
     pub rust_out: Option<PathBuf>,
     /// The folder of generated TypeScript files.
     pub ts_out: Option<PathBuf>,
+    /// Whether the Rust file holds the typed client too (`--rust-client`).
+    pub rust_client: bool,
 }
 
 /// Every file the schema generates, and the folder whose stale generated
@@ -25,7 +27,10 @@ pub struct Planned {
 pub fn plan(schema: &ir::Schema, targets: &Targets) -> Planned {
     let mut files = Vec::new();
     if let Some(path) = &targets.rust_out {
-        files.push((path.clone(), crate::emit::rust::emit(schema)));
+        let options = crate::emit::rust::Options {
+            client: targets.rust_client,
+        };
+        files.push((path.clone(), crate::emit::rust::emit_with(schema, options)));
     }
     if let Some(dir) = &targets.ts_out {
         for file in crate::emit::ts::emit(schema) {
