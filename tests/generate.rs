@@ -255,3 +255,41 @@ fn output_is_deterministic() {
         strip(snapshot(&b.join("gen")), &b)
     );
 }
+
+/// `--rust-client` adds the typed client to the Rust file and nothing
+/// else; `--check` holds the file to it; without `--rust-out` it is a usage
+/// error.
+#[test]
+fn rust_client_adds_the_client_to_the_rust_file() {
+    let dir = workspace("rust-client");
+    assert!(generate(&dir, &[]).status.success());
+    let server_only = std::fs::read_to_string(dir.join("gen/schema.rs")).unwrap();
+    let ts_before = std::fs::read(dir.join("gen/ts/client.ts")).unwrap();
+    assert!(!server_only.contains("SchemaBridgeClient"));
+
+    // The server-only file is out of date for `--rust-client`.
+    let check = generate(&dir, &["--rust-client", "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stderr));
+    assert!(text(&check.stdout).contains("+pub struct SchemaBridgeClient("));
+
+    let output = generate(&dir, &["--rust-client"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let with_client = std::fs::read_to_string(dir.join("gen/schema.rs")).unwrap();
+    // The server code is all there, in order: the client only adds lines.
+    let mut added = with_client.lines();
+    for line in server_only.lines() {
+        assert!(added.any(|l| l == line), "missing from the client's file: {line}");
+    }
+    assert!(with_client.contains("pub struct SchemaBridgeClient("));
+    assert!(with_client.contains("pub fn users(&self) -> users::Client<'_> {"));
+    assert_eq!(std::fs::read(dir.join("gen/ts/client.ts")).unwrap(), ts_before);
+    assert!(generate(&dir, &["--rust-client", "--check"]).status.success());
+
+    let output = bin()
+        .current_dir(&dir)
+        .args(["generate", "schema.yaml", "--ts-out", "gen/ts", "--rust-client"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--rust-out"), "{}", text(&output.stderr));
+}
