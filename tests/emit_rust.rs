@@ -71,7 +71,11 @@ fn the_client_names_are_reserved() {
                   functions:\n  users:\n    get:\n      kind: query\n      args:\n        \
                   filter:\n          $name: Client\n          name: string\n";
     let checked = schemabridge::check_str("schema.yaml", schema);
-    let messages: Vec<_> = checked.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    let messages: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
     assert_eq!(
         messages,
         [

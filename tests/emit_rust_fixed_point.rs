@@ -186,7 +186,10 @@ fn with_the_rust_client() {
     }
     for len in [1, 30, 60, 90, 120] {
         let rust = schemabridge::emit::rust::emit_with(&long_names_model(len), client);
-        assert_fixed_point(&format!("names of {len} characters, with the client"), &rust);
+        assert_fixed_point(
+            &format!("names of {len} characters, with the client"),
+            &rust,
+        );
     }
 }
 

@@ -278,18 +278,36 @@ fn rust_client_adds_the_client_to_the_rust_file() {
     // The server code is all there, in order: the client only adds lines.
     let mut added = with_client.lines();
     for line in server_only.lines() {
-        assert!(added.any(|l| l == line), "missing from the client's file: {line}");
+        assert!(
+            added.any(|l| l == line),
+            "missing from the client's file: {line}"
+        );
     }
     assert!(with_client.contains("pub struct SchemaBridgeClient("));
     assert!(with_client.contains("pub fn users(&self) -> users::Client<'_> {"));
-    assert_eq!(std::fs::read(dir.join("gen/ts/client.ts")).unwrap(), ts_before);
-    assert!(generate(&dir, &["--rust-client", "--check"]).status.success());
+    assert_eq!(
+        std::fs::read(dir.join("gen/ts/client.ts")).unwrap(),
+        ts_before
+    );
+    assert!(generate(&dir, &["--rust-client", "--check"])
+        .status
+        .success());
 
     let output = bin()
         .current_dir(&dir)
-        .args(["generate", "schema.yaml", "--ts-out", "gen/ts", "--rust-client"])
+        .args([
+            "generate",
+            "schema.yaml",
+            "--ts-out",
+            "gen/ts",
+            "--rust-client",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("--rust-out"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("--rust-out"),
+        "{}",
+        text(&output.stderr)
+    );
 }

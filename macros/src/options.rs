@@ -38,7 +38,10 @@ impl Parse for Options {
             input.parse::<Token![=]>()?;
             let key = name.to_string();
             if seen.contains(&key) {
-                return Err(syn::Error::new(name.span(), format!("`{key}` is given twice")));
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("`{key}` is given twice"),
+                ));
             }
             match key.as_str() {
                 "rust_client" => options.emit.client = input.parse::<LitBool>()?.value,

@@ -110,9 +110,10 @@ fn expansion_is_the_generated_file_for_every_valid_schema() {
 
 #[test]
 fn with_rust_client_the_expansion_is_what_generate_rust_client_writes() {
-    assert_same_as_cli(&["--rust-client"], |relative| {
-        quote!(#relative, rust_client = true)
-    });
+    assert_same_as_cli(
+        &["--rust-client"],
+        |relative| quote!(#relative, rust_client = true),
+    );
     // And the option makes a difference.
     let relative = "../schema.example.yaml";
     let with = expand_input(quote!(#relative, rust_client = true)).to_string();
@@ -271,11 +272,23 @@ fn input_other_than_a_path_literal_is_refused_at_the_input() {
         (quote!(), "expected the schema path"),
         (quote!(schema_yaml), "expected string literal"),
         (quote!("a.yaml" "b.yaml"), "expected `,`"),
-        (quote!("a.yaml", client = true), "unknown option `client`; the options are `rust_client = true`"),
-        (quote!("a.yaml", rust_client = "yes"), "expected boolean literal"),
+        (
+            quote!("a.yaml", client = true),
+            "unknown option `client`; the options are `rust_client = true`",
+        ),
+        (
+            quote!("a.yaml", rust_client = "yes"),
+            "expected boolean literal",
+        ),
         (quote!("a.yaml", rust_client), "expected `=`"),
-        (quote!("a.yaml", rust_client = true, rust_client = false), "`rust_client` is given twice"),
-        (quote!("a.yaml", 1), "expected an option: `rust_client = true`"),
+        (
+            quote!("a.yaml", rust_client = true, rust_client = false),
+            "`rust_client` is given twice",
+        ),
+        (
+            quote!("a.yaml", 1),
+            "expected an option: `rust_client = true`",
+        ),
     ] {
         let errors = compile_errors(expand_input(input.clone()));
         assert_eq!(errors.len(), 1, "{input}");

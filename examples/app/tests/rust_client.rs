@@ -75,14 +75,23 @@ async fn users_are_created_read_and_updated() {
     assert_eq!(found.id, alice);
     assert_eq!(found.email, "a@example.com");
     assert_eq!(found.karma, 0);
-    assert_eq!(found.preferences, None, "an absent optional field reads as None");
+    assert_eq!(
+        found.preferences, None,
+        "an absent optional field reads as None"
+    );
     assert_eq!(found.birth_details, Some(birth().into()));
     assert!(found.creation_time > 1.0e12, "{}", found.creation_time);
 
-    let profile = client.users().get_profile(users::GetProfileArgs::new(alice.clone()));
+    let profile = client
+        .users()
+        .get_profile(users::GetProfileArgs::new(alice.clone()));
     assert_eq!(profile.await.unwrap(), Some(found));
     let nobody = users::GetProfileArgs::new(absent(&alice));
-    assert_eq!(client.users().get_profile(nobody).await.unwrap(), None, "null is None");
+    assert_eq!(
+        client.users().get_profile(nobody).await.unwrap(),
+        None,
+        "null is None"
+    );
     let nobody = users::ByClerkIdArgs::new("nobody".into());
     assert_eq!(client.users().by_clerk_id(nobody).await.unwrap(), None);
 
@@ -93,8 +102,13 @@ async fn users_are_created_read_and_updated() {
     let update = users::UpdatePreferencesArgs::new(alice.clone(), preferences.clone());
     let unit: () = client.users().update_preferences(update).await.unwrap();
     assert_eq!(unit, ());
-    let profile = client.users().get_profile(users::GetProfileArgs::new(alice.clone()));
-    assert_eq!(profile.await.unwrap().unwrap().preferences, Some(preferences.clone()));
+    let profile = client
+        .users()
+        .get_profile(users::GetProfileArgs::new(alice.clone()));
+    assert_eq!(
+        profile.await.unwrap().unwrap().preferences,
+        Some(preferences.clone())
+    );
 
     let update = users::UpdatePreferencesArgs::new(absent(&alice), preferences);
     let error = client.users().update_preferences(update).await.unwrap_err();
@@ -118,8 +132,14 @@ async fn int64_travels_exactly_at_both_extremes() {
     assert_eq!(add(i64::MAX).await.unwrap(), i64::MAX - 1);
     assert_eq!(add(1).await.unwrap(), i64::MAX);
     assert_error(&add(1).await.unwrap_err(), "overflow", 400, None);
-    let profile = client.users().get_profile(users::GetProfileArgs::new(alice.clone()));
-    assert_eq!(profile.await.unwrap().unwrap().karma, i64::MAX, "overflows write nothing");
+    let profile = client
+        .users()
+        .get_profile(users::GetProfileArgs::new(alice.clone()));
+    assert_eq!(
+        profile.await.unwrap().unwrap().karma,
+        i64::MAX,
+        "overflows write nothing"
+    );
 
     let error = client
         .users()
@@ -143,20 +163,35 @@ async fn readings_are_computed_by_an_action_and_listed() {
             .readings()
             .compute(readings::ComputeArgs::new(user.clone()))
     };
-    assert_error(&compute(&bob).await.unwrap_err(), "no_birth_details", 400, None);
-    assert_error(&compute(&absent(&bob)).await.unwrap_err(), "not_found", 404, None);
+    assert_error(
+        &compute(&bob).await.unwrap_err(),
+        "no_birth_details",
+        400,
+        None,
+    );
+    assert_error(
+        &compute(&absent(&bob)).await.unwrap_err(),
+        "not_found",
+        404,
+        None,
+    );
     let first = compute(&alice).await.unwrap();
     let second = compute(&alice).await.unwrap();
     assert_ne!(first, second);
 
-    let list = client.readings().list(readings::ListArgs::new(alice.clone()));
+    let list = client
+        .readings()
+        .list(readings::ListArgs::new(alice.clone()));
     let list = list.await.unwrap();
     let ids: Vec<_> = list.iter().map(|r| r.id.clone()).collect();
     assert_eq!(ids, [second, first], "newest first");
     assert_eq!(list[0].user_id, alice);
     assert_eq!(list[0].placements.len(), 5);
     assert!(list[0].score.is_some(), "a nullable field with a value");
-    assert_eq!(list[0].tags.get("location").map(String::as_str), Some("Lyon"));
+    assert_eq!(
+        list[0].tags.get("location").map(String::as_str),
+        Some("Lyon")
+    );
     let none = client.readings().list(readings::ListArgs::new(bob));
     assert_eq!(none.await.unwrap(), []);
 }
@@ -196,11 +231,16 @@ async fn notes_keep_bytes_optional_fields_and_null_apart() {
         ids.push(client.notes().add(args).await.unwrap());
     }
 
-    let listed = client.notes().for_reading(notes::ForReadingArgs::new(reading.clone()));
+    let listed = client
+        .notes()
+        .for_reading(notes::ForReadingArgs::new(reading.clone()));
     let listed = listed.await.unwrap();
     assert_eq!(listed.iter().map(|n| n.id.clone()).collect::<Vec<_>>(), ids);
     let pins: Vec<_> = listed.iter().map(|n| n.pinned_at).collect();
-    assert_eq!(pins, [None, Some(None), Some(Some(i64::MIN)), Some(Some(i64::MAX))]);
+    assert_eq!(
+        pins,
+        [None, Some(None), Some(Some(i64::MIN)), Some(Some(i64::MAX))]
+    );
     match &listed[0].attachments[..] {
         [schema::Attachment::Image(image)] => assert_eq!(image.data, every_byte),
         other => panic!("{other:?}"),
@@ -217,7 +257,12 @@ async fn notes_keep_bytes_optional_fields_and_null_apart() {
 
     let mut lost = note("lost");
     lost.reading_id = absent(&reading);
-    assert_error(&client.notes().add(lost).await.unwrap_err(), "not_found", 404, None);
+    assert_error(
+        &client.notes().add(lost).await.unwrap_err(),
+        "not_found",
+        404,
+        None,
+    );
 }
 
 #[tokio::test]
@@ -236,7 +281,13 @@ async fn invalid_arguments_carry_their_path() {
 
     // NaN cannot be written as JSON: refused before anything is sent.
     let reading = Id::new("unused");
-    let nan = notes::AddArgs::new(reading, alice, "x".into(), vec![], notes::AddArgsExtra::Float64(f64::NAN));
+    let nan = notes::AddArgs::new(
+        reading,
+        alice,
+        "x".into(),
+        vec![],
+        notes::AddArgsExtra::Float64(f64::NAN),
+    );
     let error = client.notes().add(nan).await.unwrap_err();
     assert_error(&error, "invalid_args", 0, None);
     assert!(error.message().contains("`extra`"), "{error:?}");
@@ -247,11 +298,18 @@ async fn failures_of_the_transport_and_of_the_answer_are_errors_not_panics() {
     let (server, client) = start();
     // An unknown function (a reference this schema does not have).
     let unknown: FunctionRef<QueryKind, users::MeArgs, ()> = FunctionRef::new("users", "nope");
-    let error = client.query(unknown, users::MeArgs::new()).await.unwrap_err();
+    let error = client
+        .query(unknown, users::MeArgs::new())
+        .await
+        .unwrap_err();
     assert_error(&error, "not_found", 404, None);
     // A result that does not have the declared type.
-    let wrong: FunctionRef<QueryKind, notes::StatsArgs, String> = FunctionRef::new("notes", "stats");
-    let error = client.query(wrong, notes::StatsArgs::new()).await.unwrap_err();
+    let wrong: FunctionRef<QueryKind, notes::StatsArgs, String> =
+        FunctionRef::new("notes", "stats");
+    let error = client
+        .query(wrong, notes::StatsArgs::new())
+        .await
+        .unwrap_err();
     assert_error(&error, "internal", 200, None);
 
     // Nothing listening any more.
@@ -279,7 +337,12 @@ async fn failures_of_the_transport_and_of_the_answer_are_errors_not_panics() {
     let proxy = SchemaBridgeClient::new(&format!("http://{other}/"));
     let error = proxy.notes().stats().await.unwrap_err();
     assert_error(&error, "internal", 502, None);
-    assert!(error.message().ends_with("(HTTP 502): <html>Bad Gateway</html>"), "{error:?}");
+    assert!(
+        error
+            .message()
+            .ends_with("(HTTP 502): <html>Bad Gateway</html>"),
+        "{error:?}"
+    );
 }
 
 const ISSUER: &str = "https://clerk.journal.test";
@@ -287,8 +350,9 @@ const AUDIENCE: &str = "journal";
 
 /// An ES256 key pair whose public half the app trusts.
 fn signer() -> (EncodingKey, serde_json::Value) {
-    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-        .expect("P-256 key generation");
+    let pkcs8 =
+        EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+            .expect("P-256 key generation");
     let key = EncodingKey::from_ec_der(pkcs8.as_ref());
     let mut jwk = Jwk::from_encoding_key(&key, Algorithm::ES256).unwrap();
     jwk.common.key_id = Some("test-key".into());
@@ -296,7 +360,10 @@ fn signer() -> (EncodingKey, serde_json::Value) {
 }
 
 fn token(key: &EncodingKey, subject: &str, expires_in: u64) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let claims = json!({
         "iss": ISSUER, "aud": AUDIENCE, "sub": subject,
         "iat": now, "exp": now + expires_in,
@@ -346,7 +413,12 @@ async fn set_auth_signs_calls_in_and_refreshes_a_refused_token() {
     let register = users::RegisterArgs::new("alice@example.com".into());
     let alice = client.users().register(register).await.unwrap();
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
-    let me = client.users().me().await.unwrap().expect("alice is registered");
+    let me = client
+        .users()
+        .me()
+        .await
+        .unwrap()
+        .expect("alice is registered");
     assert_eq!((me.id, me.clerk_id.as_str()), (alice, "user_alice"));
     assert_eq!(fetches.load(Ordering::SeqCst), 2, "a fresh token is reused");
 
@@ -357,7 +429,10 @@ async fn set_auth_signs_calls_in_and_refreshes_a_refused_token() {
 
 /// A well-signed token whose `exp` is an hour ago.
 fn expired(key: &EncodingKey) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let claims = json!({
         "iss": ISSUER, "aud": AUDIENCE, "sub": "user_alice",
         "iat": now - 7200, "exp": now - 3600,

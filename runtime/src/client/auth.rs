@@ -19,9 +19,8 @@ pub struct FetchTokenOptions {
 /// expire in flight.
 const REFRESH_MARGIN: Duration = Duration::from_secs(30);
 
-type Fetch = dyn Fn(FetchTokenOptions) -> Pin<Box<dyn Future<Output = Option<String>> + Send>>
-    + Send
-    + Sync;
+type Fetch =
+    dyn Fn(FetchTokenOptions) -> Pin<Box<dyn Future<Output = Option<String>> + Send>> + Send + Sync;
 
 pub(super) struct TokenSource {
     fetch: Box<Fetch>,
@@ -83,7 +82,10 @@ fn expiry(token: &str) -> Option<SystemTime> {
         .decode(payload.trim_end_matches('='))
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let exp = claims.get("exp")?.as_f64().filter(|exp| exp.is_finite() && *exp >= 0.0)?;
+    let exp = claims
+        .get("exp")?
+        .as_f64()
+        .filter(|exp| exp.is_finite() && *exp >= 0.0)?;
     UNIX_EPOCH.checked_add(Duration::try_from_secs_f64(exp).ok()?)
 }
 
@@ -103,7 +105,10 @@ mod tests {
     }
 
     fn now_secs() -> u64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
     }
 
     /// A source handing out `tokens[n]` on the n-th fetch, recording the options.

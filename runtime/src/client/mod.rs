@@ -139,7 +139,12 @@ impl Client {
             function.module(),
             function.function()
         );
-        let auth = self.inner.auth.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let auth = self
+            .inner
+            .auth
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let token = match &auth {
             Some(source) => source.token(false).await,
             None => None,
@@ -156,8 +161,10 @@ impl Client {
         }
         let value = response::read(&url, answer.status, &answer.body)?;
         function.decode_value(&value).map_err(|error| {
-            ApiError::internal(format!("{url}: the result is not a `{name}` result: {error}"))
-                .with_status(answer.status)
+            ApiError::internal(format!(
+                "{url}: the result is not a `{name}` result: {error}"
+            ))
+            .with_status(answer.status)
         })
     }
 

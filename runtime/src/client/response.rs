@@ -43,7 +43,12 @@ mod tests {
 
     #[test]
     fn a_value_is_returned_as_its_wire_json() {
-        let value = read("u", 200, br#"{"value": {"$int64": "-9223372036854775808"}}"#).unwrap();
+        let value = read(
+            "u",
+            200,
+            br#"{"value": {"$int64": "-9223372036854775808"}}"#,
+        )
+        .unwrap();
         assert_eq!(value, br#"{"$int64":"-9223372036854775808"}"#);
         assert_eq!(read("u", 200, br#"{"value": null}"#).unwrap(), b"null");
     }
@@ -70,6 +75,8 @@ mod tests {
         assert_eq!(read("u", 200, b"{}").unwrap_err().code(), "internal");
         let long = "x".repeat(1_000);
         let error = read("u", 500, long.as_bytes()).unwrap_err();
-        assert!(error.message().ends_with(&format!("{}…", "x".repeat(QUOTED))));
+        assert!(error
+            .message()
+            .ends_with(&format!("{}…", "x".repeat(QUOTED))));
     }
 }

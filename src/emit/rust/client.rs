@@ -160,16 +160,20 @@ pub fn root_impl(p: &mut Printer, schema: &Schema) {
                 predicates: &[],
                 body: &|p| {
                     more::stmt_tail(p, &|p| {
-                        more::call(p, &|p| p.word("Self"), &[&|p| {
-                            more::call(
-                                p,
-                                &|p| {
-                                    p.word(runtime::CLIENT);
-                                    p.word("::new");
-                                },
-                                &[&|p| p.word("base_url"), &|p| p.word("SCHEMA_FINGERPRINT")],
-                            );
-                        }]);
+                        more::call(
+                            p,
+                            &|p| p.word("Self"),
+                            &[&|p| {
+                                more::call(
+                                    p,
+                                    &|p| {
+                                        p.word(runtime::CLIENT);
+                                        p.word("::new");
+                                    },
+                                    &[&|p| p.word("base_url"), &|p| p.word("SCHEMA_FINGERPRINT")],
+                                );
+                            }],
+                        );
                     });
                 },
             },
@@ -195,7 +199,9 @@ pub fn root_impl(p: &mut Printer, schema: &Schema) {
                 returns: Some(&|p| p.word("Self")),
                 predicates: &[],
                 body: &|p| {
-                    more::stmt_tail(p, &|p| more::call(p, &|p| p.word("Self"), &[&|p| p.word("client")]));
+                    more::stmt_tail(p, &|p| {
+                        more::call(p, &|p| p.word("Self"), &[&|p| p.word("client")])
+                    });
                 },
             },
         );
