@@ -343,4 +343,10 @@ impl<K, A, R> FunctionRef<K, A, R> {
     pub(crate) fn decode_value(&self, bytes: &[u8]) -> Result<R, serde_json::Error> {
         (self.decode)(bytes)
     }
+
+    /// The function that reads the result, for a subscription to keep.
+    #[cfg(feature = "client")]
+    pub(crate) fn decoder(&self) -> fn(&[u8]) -> Result<R, serde_json::Error> {
+        self.decode
+    }
 }

@@ -15,6 +15,7 @@
 //! is the server's 401, not the client's).
 
 mod auth;
+mod live;
 mod response;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 pub use auth::FetchTokenOptions;
 use auth::TokenSource;
+pub use live::{ConnectionState, Subscription};
 
 use crate::{ActionKind, ApiError, FunctionRef, MutationKind, QueryKind};
 
@@ -41,7 +43,9 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     schema: String,
-    auth: std::sync::RwLock<Option<Arc<TokenSource>>>,
+    auth: Arc<std::sync::RwLock<Option<Arc<TokenSource>>>>,
+    /// The live connection, from the first `subscribe` on.
+    live: std::sync::OnceLock<live::Live>,
 }
 
 impl std::fmt::Debug for Client {
@@ -70,7 +74,8 @@ impl Client {
                 // A trailing slash would make `//api/…`, which servers need not route.
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 schema: schema.to_owned(),
-                auth: std::sync::RwLock::new(None),
+                auth: Arc::new(std::sync::RwLock::new(None)),
+                live: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -92,11 +97,74 @@ impl Client {
     {
         let source = TokenSource::new(fetch_token);
         *self.inner.auth.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(source));
+        if let Some(live) = self.inner.live.get() {
+            live.authenticate();
+        }
     }
 
     /// Signs out: calls are sent without a token from now on.
     pub fn clear_auth(&self) {
         *self.inner.auth.write().unwrap_or_else(|e| e.into_inner()) = None;
+        if let Some(live) = self.inner.live.get() {
+            live.authenticate();
+        }
+    }
+
+    /// Subscribes to a query over the WebSocket: the stream yields the
+    /// current result, then a new one after each commit that changes it.
+    /// The first subscription opens the socket (on the current Tokio
+    /// runtime); from then on mutations go over it too and resolve only
+    /// when every subscription of this client reflects them.
+    pub fn subscribe<A: Serialize, R>(
+        &self,
+        function: FunctionRef<QueryKind, A, R>,
+        args: A,
+    ) -> Subscription<R> {
+        let name = format!("{}.{}", function.module(), function.function());
+        let args = match encode_args(&name, &args).and_then(|bytes| {
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::internal(e.to_string()))
+        }) {
+            Ok(args) => args,
+            Err(error) => return Subscription::failed(error),
+        };
+        let live = match self.live() {
+            Ok(live) => live,
+            Err(error) => return Subscription::failed(error),
+        };
+        let path = format!("{}/{}", function.module(), function.function());
+        live.subscribe(path, args, function.decoder())
+    }
+
+    /// Where the live connection is; all false and zero before the first
+    /// subscription.
+    pub fn connection_state(&self) -> ConnectionState {
+        self.inner
+            .live
+            .get()
+            .map(live::Live::state)
+            .unwrap_or_default()
+    }
+
+    /// The live connection, started on first use.
+    fn live(&self) -> Result<&live::Live, ApiError> {
+        if let Some(live) = self.inner.live.get() {
+            return Ok(live);
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(ApiError::new(
+                "closed",
+                "subscriptions need a Tokio runtime: subscribe from inside one",
+            )
+            .with_status(0));
+        }
+        let url = websocket_url(&self.inner.base_url)?;
+        Ok(self.inner.live.get_or_init(|| {
+            live::Live::start(live::Settings {
+                url,
+                schema: self.inner.schema.clone(),
+                auth: self.inner.auth.clone(),
+            })
+        }))
     }
 
     /// Calls a query.
@@ -108,12 +176,19 @@ impl Client {
         self.call(function, args).await
     }
 
-    /// Calls a mutation.
+    /// Calls a mutation: over HTTP, or over the live socket once the
+    /// client has subscribed, so that it resolves only when every
+    /// subscription of this client reflects it.
     pub async fn mutation<A: Serialize, R>(
         &self,
         function: FunctionRef<MutationKind, A, R>,
         args: A,
     ) -> Result<R, ApiError> {
+        if let Some(live) = self.inner.live.get() {
+            let name = format!("{}.{}", function.module(), function.function());
+            let body = encode_args(&name, &args)?;
+            return self.mutation_over_socket(live, function, &body).await;
+        }
         self.call(function, args).await
     }
 
@@ -124,6 +199,24 @@ impl Client {
         args: A,
     ) -> Result<R, ApiError> {
         self.call(function, args).await
+    }
+
+    /// A mutation on the live socket: sent again after a reconnection with
+    /// its idempotency key, resolved once the subscriptions reflect it.
+    async fn mutation_over_socket<K, A, R>(
+        &self,
+        live: &live::Live,
+        function: FunctionRef<K, A, R>,
+        body: &[u8],
+    ) -> Result<R, ApiError> {
+        let name = format!("{}.{}", function.module(), function.function());
+        let args = serde_json::from_slice(body).map_err(|e| ApiError::internal(e.to_string()))?;
+        let path = format!("{}/{}", function.module(), function.function());
+        let value = live.mutation(path, args).await?;
+        function.decode_value(&value).map_err(|error| {
+            ApiError::internal(format!("the result is not a `{name}` result: {error}"))
+                .with_status(0)
+        })
     }
 
     async fn call<K, A: Serialize, R>(
@@ -190,6 +283,22 @@ impl Client {
             body: body.to_vec(),
         })
     }
+}
+
+/// `ws://…/api/ws` for `http://…`, `wss://…/api/ws` for `https://…`.
+fn websocket_url(base_url: &str) -> Result<String, ApiError> {
+    let socket = if let Some(rest) = base_url.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else if let Some(rest) = base_url.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else {
+        return Err(ApiError::new(
+            "invalid_args",
+            format!("subscriptions need an http:// or https:// base URL, not `{base_url}`"),
+        )
+        .with_status(0));
+    };
+    Ok(format!("{socket}/api/ws"))
 }
 
 /// What the server answered.
