@@ -49,6 +49,10 @@ pub fn module_client_impl(p: &mut Printer, schema: &Schema, id: ModuleId, module
                 p.hardbreak();
             }
             method(p, schema, id, module, function);
+            if function.kind == FunctionKind::Query {
+                p.hardbreak();
+                subscribe_method(p, schema, id, module, function);
+            }
         }
     });
 }
@@ -57,10 +61,7 @@ fn method(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, funct
     let scope = Scope::Module(id);
     let default_doc = format!("Calls `{}.{}`.", module.name.wire, function.name.wire);
     syntax::docs(p, Some(function.doc.as_deref().unwrap_or(&default_doc)));
-    let takes_args = match &schema.ty(function.args).body {
-        TypeBody::Object(object) => !object.fields.is_empty(),
-        _ => true,
-    };
+    let takes_args = takes_args(schema, function);
     let args_ty = |p: &mut Printer| type_path(p, schema, scope, function.args);
     let args_param = |p: &mut Printer| {
         p.word("args: ");
@@ -113,6 +114,67 @@ fn method(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, funct
             body: &body,
         },
     );
+}
+
+/// `subscribe_get_profile(args) -> Subscription<R>`: the query's results
+/// as they change, over the client's WebSocket.
+fn subscribe_method(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, function: &Function) {
+    let scope = Scope::Module(id);
+    let doc = format!(
+        "The results of `{}.{}` as they change: the current one, then one\n\
+         after each commit that changes it.",
+        module.name.wire, function.name.wire
+    );
+    syntax::docs(p, Some(&doc));
+    let takes_args = takes_args(schema, function);
+    let args_param = |p: &mut Printer| {
+        p.word("args: ");
+        type_path(p, schema, scope, function.args);
+    };
+    let params: Vec<syntax::Part> = if takes_args {
+        vec![&|p| p.word("&self"), &args_param]
+    } else {
+        vec![&|p| p.word("&self")]
+    };
+    let returns = |p: &mut Printer| {
+        generic1(p, runtime::SUBSCRIPTION, &|p| rust_ty(p, schema, scope, &function.returns));
+    };
+    let name = format!("subscribe_{}", function.name.rust.trim_start_matches("r#"));
+    let reference = const_name(&function.name.rust);
+    let body = |p: &mut Printer| {
+        let args: [syntax::Part; 2] = [&|p| p.word(&reference), &|p| {
+            if takes_args {
+                p.word("args");
+            } else {
+                type_path(p, schema, scope, function.args);
+                p.word("::new()");
+            }
+        }];
+        more::stmt_tail(p, &|p| {
+            more::method_call_on_field(p, "self", &["0"], "subscribe", &args);
+        });
+    };
+    more::fn_item(
+        p,
+        &FnItem {
+            public: true,
+            name: &name,
+            generics: &[],
+            args: &params,
+            returns: Some(&returns),
+            predicates: &[],
+            body: &body,
+        },
+    );
+}
+
+/// Whether the function's arguments object has fields; one without is
+/// called without `args`.
+fn takes_args(schema: &Schema, function: &Function) -> bool {
+    match &schema.ty(function.args).body {
+        TypeBody::Object(object) => !object.fields.is_empty(),
+        _ => true,
+    }
 }
 
 fn kind_method(kind: FunctionKind) -> &'static str {

@@ -124,3 +124,6 @@ pub fn kind_marker(kind: crate::ir::FunctionKind) -> &'static str {
 /// The runtime's HTTP client (feature `client`), which the generated
 /// `SchemaBridgeClient` wraps (`generate --rust-client`).
 pub const CLIENT: &str = "::schemabridge_runtime::client::Client";
+
+/// A live query's results as a `Stream` (the runtime's `client` feature).
+pub const SUBSCRIPTION: &str = "::schemabridge_runtime::client::Subscription";
