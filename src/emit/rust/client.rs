@@ -118,7 +118,13 @@ fn method(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, funct
 
 /// `subscribe_get_profile(args) -> Subscription<R>`: the query's results
 /// as they change, over the client's WebSocket.
-fn subscribe_method(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Module, function: &Function) {
+fn subscribe_method(
+    p: &mut Printer,
+    schema: &Schema,
+    id: ModuleId,
+    module: &Module,
+    function: &Function,
+) {
     let scope = Scope::Module(id);
     let doc = format!(
         "The results of `{}.{}` as they change: the current one, then one\n\
@@ -137,7 +143,9 @@ fn subscribe_method(p: &mut Printer, schema: &Schema, id: ModuleId, module: &Mod
         vec![&|p| p.word("&self")]
     };
     let returns = |p: &mut Printer| {
-        generic1(p, runtime::SUBSCRIPTION, &|p| rust_ty(p, schema, scope, &function.returns));
+        generic1(p, runtime::SUBSCRIPTION, &|p| {
+            rust_ty(p, schema, scope, &function.returns)
+        });
     };
     let name = format!("subscribe_{}", function.name.rust.trim_start_matches("r#"));
     let reference = const_name(&function.name.rust);

@@ -23,9 +23,8 @@ const BACKOFF_START: Duration = Duration::from_millis(100);
 /// ...up to this.
 const BACKOFF_MAX: Duration = Duration::from_secs(5);
 
-type Socket = tokio_tungstenite::WebSocketStream<
-    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
->;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 type Reply = oneshot::Sender<Result<Vec<u8>, ApiError>>;
 
@@ -216,12 +215,23 @@ impl Task {
     }
 
     async fn authenticate(&mut self, socket: &mut Socket) -> Result<(), ()> {
-        let source = self.settings.auth.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let source = self
+            .settings
+            .auth
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let Some(source) = source else {
             return send(socket, &Outgoing::Authenticate { token: None }).await;
         };
         let token = source.token(std::mem::take(&mut self.force_refresh)).await;
-        send(socket, &Outgoing::Authenticate { token: token.as_deref() }).await
+        send(
+            socket,
+            &Outgoing::Authenticate {
+                token: token.as_deref(),
+            },
+        )
+        .await
     }
 
     /// The session's start: the whole query set, then every mutation not
@@ -242,7 +252,11 @@ impl Task {
         if !queries.is_empty() {
             let modifications = queries
                 .iter()
-                .map(|(query_id, path, args)| Change::Add { query_id: *query_id, path, args })
+                .map(|(query_id, path, args)| Change::Add {
+                    query_id: *query_id,
+                    path,
+                    args,
+                })
                 .collect();
             modify(socket, query_set, modifications).await?;
         }
@@ -258,16 +272,30 @@ impl Task {
         Ok(())
     }
 
-    async fn command(&mut self, socket: &mut Socket, command: Command, query_set: &mut u32) -> Result<(), ()> {
+    async fn command(
+        &mut self,
+        socket: &mut Socket,
+        command: Command,
+        query_set: &mut u32,
+    ) -> Result<(), ()> {
         match command {
             Command::Add(query_id) => {
                 let query = {
                     let shared = self.lock();
-                    shared.queries.get(&query_id).map(|q| (q.path.clone(), q.args.clone()))
+                    shared
+                        .queries
+                        .get(&query_id)
+                        .map(|q| (q.path.clone(), q.args.clone()))
                 };
                 // Removed again before it was sent: nothing to do.
-                let Some((path, args)) = query else { return Ok(()) };
-                let add = Change::Add { query_id, path: &path, args: &args };
+                let Some((path, args)) = query else {
+                    return Ok(());
+                };
+                let add = Change::Add {
+                    query_id,
+                    path: &path,
+                    args: &args,
+                };
                 modify(socket, query_set, vec![add]).await
             }
             Command::Remove(query_id) => {
@@ -285,13 +313,24 @@ impl Task {
         let request_id = self.next_request;
         self.next_request = self.next_request.wrapping_add(1);
         let key = random_hex();
-        self.pending.insert(request_id, Pending { path, args, key, reply, answered: None });
+        self.pending.insert(
+            request_id,
+            Pending {
+                path,
+                args,
+                key,
+                reply,
+                answered: None,
+            },
+        );
         self.lock().inflight_mutations = self.pending.len();
         request_id
     }
 
     async fn send_mutation(&mut self, socket: &mut Socket, request_id: u32) -> Result<(), ()> {
-        let Some(pending) = self.pending.get(&request_id) else { return Ok(()) };
+        let Some(pending) = self.pending.get(&request_id) else {
+            return Ok(());
+        };
         let message = Outgoing::Mutation {
             request_id,
             path: &pending.path,
@@ -329,8 +368,17 @@ impl Task {
         self.resolve(version.ts);
     }
 
-    fn answer(&mut self, request_id: u32, value: Value, error: Option<protocol::ErrorBody>, ts: Option<u64>, now: u64) {
-        let Some(pending) = self.pending.get_mut(&request_id) else { return };
+    fn answer(
+        &mut self,
+        request_id: u32,
+        value: Value,
+        error: Option<protocol::ErrorBody>,
+        ts: Option<u64>,
+        now: u64,
+    ) {
+        let Some(pending) = self.pending.get_mut(&request_id) else {
+            return;
+        };
         let result = match error {
             Some(error) => Err(error.into_error()),
             None => Ok(serde_json::to_vec(&value).unwrap_or_default()),
@@ -350,7 +398,12 @@ impl Task {
             .map(|(id, _)| *id)
             .collect();
         for request_id in done {
-            if let Some(Pending { reply, answered: Some((_, result)), .. }) = self.pending.remove(&request_id) {
+            if let Some(Pending {
+                reply,
+                answered: Some((_, result)),
+                ..
+            }) = self.pending.remove(&request_id)
+            {
                 let _ = reply.send(result);
             }
         }
@@ -379,7 +432,11 @@ async fn send(socket: &mut Socket, message: &Outgoing<'_>) -> Result<(), ()> {
         .map_err(|_| ())
 }
 
-async fn modify(socket: &mut Socket, query_set: &mut u32, modifications: Vec<Change<'_>>) -> Result<(), ()> {
+async fn modify(
+    socket: &mut Socket,
+    query_set: &mut u32,
+    modifications: Vec<Change<'_>>,
+) -> Result<(), ()> {
     let message = Outgoing::ModifyQuerySet {
         base_version: *query_set,
         new_version: *query_set + 1,
@@ -417,8 +474,13 @@ mod tests {
     fn backoff_grows_to_a_cap_with_jitter() {
         for failures in 1..40 {
             let wait = backoff(failures);
-            let ceiling = BACKOFF_START.saturating_mul(1 << failures.min(16)).min(BACKOFF_MAX);
-            assert!(wait <= ceiling && wait >= ceiling / 2, "{failures}: {wait:?}");
+            let ceiling = BACKOFF_START
+                .saturating_mul(1 << failures.min(16))
+                .min(BACKOFF_MAX);
+            assert!(
+                wait <= ceiling && wait >= ceiling / 2,
+                "{failures}: {wait:?}"
+            );
         }
         assert!(backoff(1) <= Duration::from_millis(200));
     }

@@ -141,7 +141,13 @@ impl ErrorBody {
 /// Reads a server message; `Ok(None)` for a message type this client does
 /// not know (a newer server's), which it ignores.
 pub(super) fn read(text: &str) -> Result<Option<Incoming>, String> {
-    const KNOWN: [&str; 5] = ["Connected", "Transition", "Response", "AuthError", "FatalError"];
+    const KNOWN: [&str; 5] = [
+        "Connected",
+        "Transition",
+        "Response",
+        "AuthError",
+        "FatalError",
+    ];
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let known = value
         .get("type")
@@ -166,7 +172,11 @@ mod tests {
             base_version: 0,
             new_version: 1,
             modifications: vec![
-                Change::Add { query_id: 3, path: "users/getProfile", args: &args },
+                Change::Add {
+                    query_id: 3,
+                    path: "users/getProfile",
+                    args: &args,
+                },
                 Change::Remove { query_id: 2 },
             ],
         };
@@ -180,7 +190,9 @@ mod tests {
             args: &args,
             idempotency_key: "k",
         };
-        assert!(mutation.to_text().starts_with(r#"{"type":"Mutation","requestId":7,"path":"users/addKarma","args":"#));
+        assert!(mutation
+            .to_text()
+            .starts_with(r#"{"type":"Mutation","requestId":7,"path":"users/addKarma","args":"#));
         assert!(mutation.to_text().ends_with(r#","idempotencyKey":"k"}"#));
     }
 
@@ -192,15 +204,31 @@ mod tests {
             {"type":"QueryFailed","queryId":2,"error":{"code":"not_found","message":"m","path":"a"}},
             {"type":"QueryRemoved","queryId":3}]}"#;
         match read(transition).unwrap() {
-            Some(Incoming::Transition { end_version, modifications, .. }) => {
-                assert_eq!(end_version, Version { query_set: 1, identity: 0, ts: 9 });
+            Some(Incoming::Transition {
+                end_version,
+                modifications,
+                ..
+            }) => {
+                assert_eq!(
+                    end_version,
+                    Version {
+                        query_set: 1,
+                        identity: 0,
+                        ts: 9
+                    }
+                );
                 assert_eq!(modifications.len(), 3);
             }
             other => panic!("{other:?}"),
         }
         // `value: null` is a result, not a missing one.
         match read(r#"{"type":"Response","requestId":1,"value":null,"ts":4}"#).unwrap() {
-            Some(Incoming::Response { value, error: None, ts: Some(4), .. }) => assert!(value.is_null()),
+            Some(Incoming::Response {
+                value,
+                error: None,
+                ts: Some(4),
+                ..
+            }) => assert!(value.is_null()),
             other => panic!("{other:?}"),
         }
         assert!(read(r#"{"type":"Pong"}"#).unwrap().is_none());

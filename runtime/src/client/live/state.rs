@@ -57,7 +57,11 @@ impl Shared {
         if let Some(&query_id) = self.by_key.get(&key) {
             if let Some(query) = self.queries.get_mut(&query_id) {
                 query.subscribers.push((subscriber, nudge));
-                return Subscribed { query_id, subscriber, added: false };
+                return Subscribed {
+                    query_id,
+                    subscriber,
+                    added: false,
+                };
             }
         }
         let query_id = self.next_query_id;
@@ -71,7 +75,11 @@ impl Shared {
             subscribers: vec![(subscriber, nudge)],
         };
         self.queries.insert(query_id, query);
-        Subscribed { query_id, subscriber, added: true }
+        Subscribed {
+            query_id,
+            subscriber,
+            added: true,
+        }
     }
 
     /// Removes a subscriber; true when it was the query's last, so the
