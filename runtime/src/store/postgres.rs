@@ -15,7 +15,7 @@
 //!   increasing across instances, and concurrent inserts into one table do
 //!   not conflict on it.
 
-use super::{Fault, Mode, Row, Scan, StoredIndex};
+use super::{Fault, Mode, Row, Scan, StoredIndex, WriteSet};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS _sb_documents (
 CREATE INDEX IF NOT EXISTS _sb_documents_by_table ON _sb_documents (tbl, id);
 CREATE TABLE IF NOT EXISTS _sb_entries (
     idx bigint NOT NULL, key bytea NOT NULL, id text NOT NULL, PRIMARY KEY (idx, key)
+);
+CREATE TABLE IF NOT EXISTS _sb_idempotency (
+    key text COLLATE \"C\" PRIMARY KEY, response text NOT NULL, created double precision NOT NULL
 );
 ";
 
@@ -114,16 +117,18 @@ impl Postgres {
         // by the session until `end` (a dropped connection is closed, which
         // releases it).
         let turn = match mode {
-            Mode::Read => None,
+            Mode::Read | Mode::Snapshot => None,
             Mode::Write => Some(Turn::Shared),
             Mode::WriteInTurn => Some(Turn::Alone),
         };
         let mut tx = PostgresTx {
             client: Some(client),
             turn: None,
+            snapshot: None,
+            abandoned: None,
         };
         let begin = match mode {
-            Mode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            Mode::Read | Mode::Snapshot => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
             Mode::Write | Mode::WriteInTurn => "BEGIN ISOLATION LEVEL SERIALIZABLE",
         };
         // Two round trips: in one query string the lock would open the
@@ -133,7 +138,11 @@ impl Postgres {
             tx.client()?.batch_execute(&lock).await?;
             tx.turn = Some(turn);
         }
-        tx.client()?.batch_execute(begin).await?;
+        if mode == Mode::Snapshot {
+            tx.snapshot = Some(exact_snapshot(tx.client()?, begin).await?);
+        } else {
+            tx.client()?.batch_execute(begin).await?;
+        }
         Ok(tx)
     }
 
@@ -167,6 +176,10 @@ pub(crate) struct PostgresTx {
     client: Option<Object>,
     /// How it holds the turn lock (see `begin`).
     turn: Option<Turn>,
+    /// The exact commit sequence of a `Mode::Snapshot` transaction.
+    snapshot: Option<u64>,
+    /// The sequence number a failed commit drew.
+    abandoned: Option<u64>,
 }
 
 /// The two ways a mutation holds the turn lock.
@@ -227,8 +240,13 @@ impl PostgresTx {
         Ok(ended?)
     }
 
-    pub(crate) async fn commit(&mut self, wrote: bool) -> Result<u64, Fault> {
+    pub(crate) fn abandoned_sequence(&self) -> Option<u64> {
+        self.abandoned
+    }
+
+    pub(crate) async fn commit(&mut self, writes: &WriteSet) -> Result<u64, Fault> {
         let client = self.client()?;
+        let wrote = !writes.is_empty();
         let sequence: i64 = if wrote {
             client
                 .query("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
@@ -240,7 +258,12 @@ impl PostgresTx {
         } else {
             last_sequence(client).await?
         };
-        self.end("COMMIT").await?;
+        if let Err(fault) = self.end("COMMIT").await {
+            if wrote {
+                self.abandoned = Some(sequence as u64);
+            }
+            return Err(fault);
+        }
         Ok(sequence as u64)
     }
 
@@ -249,7 +272,10 @@ impl PostgresTx {
     }
 
     pub(crate) async fn sequence(&mut self) -> Result<u64, Fault> {
-        Ok(last_sequence(self.client()?).await? as u64)
+        match self.snapshot {
+            Some(sequence) => Ok(sequence),
+            None => Ok(last_sequence(self.client()?).await? as u64),
+        }
     }
 
     pub(crate) async fn get(&mut self, id: &str) -> Result<Option<(String, f64, String)>, Fault> {
@@ -372,6 +398,35 @@ impl PostgresTx {
         Ok(())
     }
 
+    pub(crate) async fn idempotency_get(&mut self, key: &str) -> Result<Option<String>, Fault> {
+        let client = self.client()?;
+        let statement = client
+            .prepare_cached("SELECT response FROM _sb_idempotency WHERE key = $1")
+            .await?;
+        let row = client.query_opt(&statement, &[&key]).await?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    pub(crate) async fn idempotency_put(
+        &mut self,
+        key: &str,
+        response: &str,
+        created: f64,
+    ) -> Result<(), Fault> {
+        self.execute(
+            "INSERT INTO _sb_idempotency (key, response, created) VALUES ($1, $2, $3)",
+            &[&key, &response, &created],
+        )
+        .await
+    }
+
+    pub(crate) async fn idempotency_prune(&mut self, before: f64) -> Result<u64, Fault> {
+        Ok(self
+            .client()?
+            .execute("DELETE FROM _sb_idempotency WHERE created < $1", &[&before])
+            .await?)
+    }
+
     // --- Evolution (start-up only) ---
 
     pub(crate) async fn stored_tables(&mut self) -> Result<Vec<(String, String)>, Fault> {
@@ -464,6 +519,34 @@ async fn last_sequence(client: &Client) -> Result<i64, Fault> {
         )
         .await?;
     Ok(row.get(0))
+}
+
+/// Begins a read-only transaction with `begin` and returns the sequence of
+/// its snapshot, exactly. `nextval` is no transactional read: a commit may
+/// have drawn its number and not be visible yet. Committers hold
+/// `COMMIT_LOCK` from drawing to committing, so taking it shared while the
+/// snapshot is taken (the first statement after BEGIN) sees each commit
+/// either with its number or with neither.
+async fn exact_snapshot(client: &Client, begin: &str) -> Result<u64, Fault> {
+    client
+        .batch_execute(&format!("SELECT pg_advisory_lock_shared({COMMIT_LOCK})"))
+        .await?;
+    let rows = client
+        .simple_query(&format!(
+            "{begin}; \
+             SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM _sb_commit_seq; \
+             SELECT pg_advisory_unlock_shared({COMMIT_LOCK})"
+        ))
+        .await;
+    let sequence = rows?
+        .iter()
+        .find_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .and_then(|text| text.parse::<u64>().ok())
+        .ok_or_else(|| Fault::Internal("no commit sequence in the snapshot".into()))?;
+    Ok(sequence)
 }
 
 fn hex(bytes: &[u8]) -> String {

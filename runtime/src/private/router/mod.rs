@@ -11,7 +11,7 @@ mod json_path;
 mod panic;
 pub(crate) mod run;
 
-pub(crate) use functions::{Call, Functions};
+pub(crate) use functions::{Call, Functions, Live};
 
 use crate::ctx::Callers;
 use crate::model::DataModel;
@@ -40,6 +40,7 @@ pub struct RouterBuilder<S, M> {
     fingerprint: HeaderValue,
     store: Store,
     auth: Option<Auth>,
+    live: crate::options::LiveOptions,
     entries: HashMap<(&'static str, &'static str), Entry>,
     model: PhantomData<fn() -> M>,
 }
@@ -64,6 +65,7 @@ where
             fingerprint,
             store,
             auth: None,
+            live: Default::default(),
             entries: HashMap::new(),
             model: PhantomData,
         }
@@ -75,6 +77,7 @@ where
     /// functions that require one always answer 401.
     pub fn options(mut self, options: RouterOptions) -> Self {
         self.auth = options.auth;
+        self.live = options.live;
         self
     }
 
@@ -203,6 +206,28 @@ where
             .collect();
         let functions = Arc::new(Functions::new(self.store, self.auth, self.entries));
         let mut router = Router::new();
+        // Started by the first connection: `finish` may run outside a
+        // tokio runtime, the engine's tasks cannot.
+        let engine = Arc::new(std::sync::OnceLock::new());
+        let (live_functions, fingerprint, live) = (
+            functions.clone(),
+            self.fingerprint.to_str().unwrap_or_default().to_owned(),
+            self.live,
+        );
+        let socket = move |request: Request| {
+            let engine = engine
+                .get_or_init(|| {
+                    crate::live::Engine::start(
+                        live_functions.clone(),
+                        fingerprint.clone(),
+                        live.limits,
+                        live.metrics.clone(),
+                    )
+                })
+                .clone();
+            crate::live::endpoint(engine, request.into_parts().0)
+        };
+        router = router.route("/api/ws", axum::routing::get(socket));
         for (module, function) in public {
             let functions = functions.clone();
             let endpoint =
