@@ -441,3 +441,145 @@ fn expired(key: &EncodingKey) -> String {
     header.kid = Some("test-key".into());
     jsonwebtoken::encode(&header, &claims, key).unwrap()
 }
+
+// ------------------------------------------------------------ subscriptions
+
+/// A TCP forwarder on a fixed port to whichever app process is current, so
+/// that the client keeps one base URL across a server restart (the app
+/// picks a fresh port each start). Connections end when the app's end does.
+struct Forwarder {
+    address: std::net::SocketAddr,
+    target: Arc<std::sync::Mutex<String>>,
+}
+
+impl Forwarder {
+    async fn start(target: &str) -> Forwarder {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let target = Arc::new(std::sync::Mutex::new(target.to_owned()));
+        let current = target.clone();
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let to = current.lock().unwrap().clone();
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(to).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Forwarder { address, target }
+    }
+
+    fn point_at(&self, target: &str) {
+        *self.target.lock().unwrap() = target.to_owned();
+    }
+}
+
+/// The next result of a subscription, within a bound.
+async fn next_of<T>(stream: &mut schemabridge_runtime::client::Subscription<T>) -> T {
+    use futures_util::StreamExt;
+    tokio::time::timeout(std::time::Duration::from_secs(20), stream.next())
+        .await
+        .expect("a result in time")
+        .expect("the stream goes on")
+        .expect("a result, not an error")
+}
+
+/// The result a subscription holds right now, without waiting: what read
+/// your writes promises once a mutation has resolved.
+fn ready<T: std::fmt::Debug>(stream: &mut schemabridge_runtime::client::Subscription<T>) -> T {
+    use futures_util::{FutureExt, StreamExt};
+    match stream.next().now_or_never() {
+        Some(Some(Ok(value))) => value,
+        other => panic!("no result ready: {other:?}"),
+    }
+}
+
+fn karma(profile: Option<schema::UserDoc>) -> i64 {
+    profile.expect("the user exists").karma
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_update_together_and_mutations_resolve_after_their_update() {
+    let (_server, client) = start();
+    let alice = users::CreateArgs::new("alice".into(), "a@x".into());
+    let alice = client.users().create(alice).await.unwrap();
+
+    // Two queries reading the same document, through two streams.
+    let mut by_id = client
+        .users()
+        .subscribe_get_profile(users::GetProfileArgs::new(alice.clone()));
+    let mut by_clerk = client
+        .users()
+        .subscribe_by_clerk_id(users::ByClerkIdArgs::new("alice".into()));
+    assert_eq!(karma(next_of(&mut by_id).await), 0);
+    assert_eq!(karma(next_of(&mut by_clerk).await), 0);
+    // A second identical subscription has the result at once.
+    let mut again = client
+        .users()
+        .subscribe_get_profile(users::GetProfileArgs::new(alice.clone()));
+    assert_eq!(karma(next_of(&mut again).await), 0);
+    assert!(client.connection_state().is_websocket_connected);
+
+    for (amount, total) in [(5, 5), (i64::MAX - 5, i64::MAX), (i64::MIN, -1)] {
+        let add = users::AddKarmaArgs::new(alice.clone(), amount);
+        assert_eq!(client.users().add_karma(add).await.unwrap(), total);
+        // Resolved only once every subscription holds the commit: no waiting.
+        assert_eq!(karma(ready(&mut by_id)), total);
+        assert_eq!(karma(ready(&mut by_clerk)), total);
+        assert_eq!(karma(ready(&mut again)), total);
+    }
+
+    // A write elsewhere changes nothing here: no new result.
+    let bob = users::CreateArgs::new("bob".into(), "b@x".into());
+    client.users().create(bob).await.unwrap();
+    use futures_util::{FutureExt, StreamExt};
+    assert!(by_id.next().now_or_never().is_none());
+
+    // A refused mutation resolves with its error and changes nothing.
+    let overflow = users::AddKarmaArgs::new(alice.clone(), i64::MIN);
+    let error = client.users().add_karma(overflow).await.unwrap_err();
+    assert_eq!(error.code(), "overflow");
+    assert!(by_id.next().now_or_never().is_none());
+    assert_eq!(client.connection_state().inflight_mutations, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_server_restart_the_client_reconnects_and_a_waiting_mutation_applies_once() {
+    let dir = support::temp_dir();
+    let db = dir.path().join("app.db");
+    let db = db.to_str().unwrap();
+    let server = Server::app(db);
+    let forwarder = Forwarder::start(server.address()).await;
+    let client = SchemaBridgeClient::new(&format!("http://{}", forwarder.address));
+    let alice = users::CreateArgs::new("alice".into(), "a@x".into());
+    let alice = client.users().create(alice).await.unwrap();
+    let mut profile = client
+        .users()
+        .subscribe_get_profile(users::GetProfileArgs::new(alice.clone()));
+    assert_eq!(karma(next_of(&mut profile).await), 0);
+
+    server.kill();
+    // Started while the server is down: it waits, it does not fail.
+    let add = tokio::spawn({
+        let args = users::AddKarmaArgs::new(alice.clone(), 5);
+        let client = SchemaBridgeClient::with_client((*client).clone());
+        async move { client.users().add_karma(args).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!add.is_finished());
+    assert!(!client.connection_state().is_websocket_connected);
+
+    let server = Server::app(db);
+    forwarder.point_at(server.address());
+    assert_eq!(add.await.unwrap().unwrap(), 5);
+    // The subscription is back, at the mutation's commit, without a
+    // repeat of the result it already had.
+    assert_eq!(karma(ready(&mut profile)), 5);
+    assert!(client.connection_state().is_websocket_connected);
+    let stored = client
+        .users()
+        .get_profile(users::GetProfileArgs::new(alice));
+    assert_eq!(karma(stored.await.unwrap()), 5, "applied exactly once");
+}

@@ -390,6 +390,8 @@ impl Task {
     }
 
     /// Resolves the answered mutations whose commit the results reflect.
+    /// The count of those in flight is updated first, so that a caller
+    /// woken by its answer sees it.
     fn resolve(&mut self, now: u64) {
         let done: Vec<u32> = self
             .pending
@@ -397,17 +399,16 @@ impl Task {
             .filter(|(_, p)| p.answered.as_ref().is_some_and(|(ts, _)| *ts <= now))
             .map(|(id, _)| *id)
             .collect();
-        for request_id in done {
-            if let Some(Pending {
-                reply,
-                answered: Some((_, result)),
-                ..
-            }) = self.pending.remove(&request_id)
-            {
-                let _ = reply.send(result);
+        let resolved: Vec<Pending> = done
+            .iter()
+            .filter_map(|request_id| self.pending.remove(request_id))
+            .collect();
+        self.lock().inflight_mutations = self.pending.len();
+        for pending in resolved {
+            if let Some((_, result)) = pending.answered {
+                let _ = pending.reply.send(result);
             }
         }
-        self.lock().inflight_mutations = self.pending.len();
     }
 
     /// Every subscription gets `error` (a refused token).

@@ -98,10 +98,12 @@ impl Shared {
         true
     }
 
-    /// Holds a new result for `query_id` (a query removed meanwhile is
-    /// ignored); its subscribers are woken by [`Shared::wake`].
+    /// Holds a new result for `query_id`; false when nothing changed (a
+    /// query removed meanwhile, or the result it already holds, as after
+    /// a reconnection). Its subscribers are woken by [`Shared::wake`].
     pub fn hold(&mut self, query_id: u32, held: Held) -> bool {
         match self.queries.get_mut(&query_id) {
+            Some(query) if query.held.as_ref() == Some(&held) => false,
             Some(query) => {
                 query.held = Some(held);
                 query.generation += 1;
@@ -146,8 +148,14 @@ mod tests {
         assert_eq!(first.query_id, second.query_id);
         assert_ne!(first.query_id, other.query_id);
 
+        // The same result again changes nothing; another one does.
+        assert!(shared.hold(second.query_id, Ok(b"1".to_vec())));
+        assert!(!shared.hold(second.query_id, Ok(b"1".to_vec())));
+        assert!(shared.hold(second.query_id, Ok(b"2".to_vec())));
+
         assert!(!shared.unsubscribe(first.query_id, first.subscriber));
         assert!(shared.unsubscribe(second.query_id, second.subscriber));
+        assert!(!shared.hold(second.query_id, Ok(b"3".to_vec())), "removed");
         // A new identical subscription is a new query.
         let again = shared.subscribe("users/get", args, tx);
         assert!(again.added);
