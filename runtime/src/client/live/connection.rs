@@ -348,18 +348,18 @@ impl Task {
             let mut shared = self.lock();
             for modification in modifications {
                 match modification {
-                    Modification::QueryUpdated { query_id, value } => {
+                    Modification::Updated { query_id, value } => {
                         let bytes = serde_json::to_vec(&value).unwrap_or_default();
                         if shared.hold(query_id, Ok(bytes)) {
                             changed.push(query_id);
                         }
                     }
-                    Modification::QueryFailed { query_id, error } => {
+                    Modification::Failed { query_id, error } => {
                         if shared.hold(query_id, Err(error.into_error())) {
                             changed.push(query_id);
                         }
                     }
-                    Modification::QueryRemoved {} => {}
+                    Modification::Removed {} => {}
                 }
             }
             shared.version = version;

@@ -104,18 +104,21 @@ pub(super) enum Incoming {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type")]
 pub(super) enum Modification {
-    QueryUpdated {
+    #[serde(rename = "QueryUpdated")]
+    Updated {
         #[serde(rename = "queryId")]
         query_id: u32,
         value: Value,
     },
-    QueryFailed {
+    #[serde(rename = "QueryFailed")]
+    Failed {
         #[serde(rename = "queryId")]
         query_id: u32,
         error: ErrorBody,
     },
     /// Only ever an answer to the client's own `Remove`.
-    QueryRemoved {},
+    #[serde(rename = "QueryRemoved")]
+    Removed {},
 }
 
 /// An error as the wire carries it.
