@@ -583,3 +583,58 @@ async fn after_a_server_restart_the_client_reconnects_and_a_waiting_mutation_app
         .get_profile(users::GetProfileArgs::new(alice));
     assert_eq!(karma(stored.await.unwrap()), 5, "applied exactly once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_auth_re_authenticates_a_live_socket_without_dropping_its_subscriptions() {
+    let (key, jwks) = signer();
+    let dir = support::temp_dir();
+    let jwks_path = dir.path().join("jwks.json");
+    std::fs::write(&jwks_path, jwks.to_string()).unwrap();
+    let args = [
+        "--db",
+        "sqlite::memory:",
+        "--auth-issuer",
+        ISSUER,
+        "--auth-audience",
+        AUDIENCE,
+        "--auth-jwks",
+        jwks_path.to_str().unwrap(),
+    ];
+    let server = Server::start(&support::app_binary(), &args).unwrap();
+    let client = SchemaBridgeClient::new(&format!("http://{}", server.address()));
+
+    // Anonymous: the signed-in query fails in its stream.
+    let mut me = client.users().subscribe_me();
+    use futures_util::StreamExt;
+    let first = tokio::time::timeout(std::time::Duration::from_secs(20), me.next());
+    let error = first.await.unwrap().unwrap().unwrap_err();
+    assert_eq!(error.code(), "unauthenticated", "{error:?}");
+
+    // Signed in on the same socket: the query runs again for alice.
+    let key = Arc::new(key);
+    let signing = key.clone();
+    client.set_auth(move |_| {
+        let token = token(&signing, "user_alice", 3600);
+        async move { Some(token) }
+    });
+    assert_eq!(
+        next_of(&mut me).await,
+        None,
+        "signed in, not registered yet"
+    );
+    let register = users::RegisterArgs::new("alice@example.com".into());
+    let alice = client.users().register(register).await.unwrap();
+    let current = ready(&mut me).expect("registered");
+    assert_eq!(
+        (current.id, current.clerk_id.as_str()),
+        (alice, "user_alice")
+    );
+    assert_eq!(client.connection_state().connection_retries, 0);
+
+    client.clear_auth();
+    let error = tokio::time::timeout(std::time::Duration::from_secs(20), me.next());
+    assert_eq!(
+        error.await.unwrap().unwrap().unwrap_err().code(),
+        "unauthenticated"
+    );
+}
