@@ -377,3 +377,22 @@ fn subscribing_outside_a_runtime_is_an_error_not_a_panic() {
     let error = item.flatten().unwrap().unwrap_err();
     assert!(error.message().contains("Tokio runtime"), "{error:?}");
 }
+
+/// The first `Add` and `Connected` race inside the client; whichever comes
+/// first, the server hears of each query once (a second `Add` of one id is
+/// refused by the server as `invalid_args`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_query_is_added_once_however_the_start_races() {
+    for _ in 0..30 {
+        let server = Server::start().await;
+        let client = server.client();
+        let _a = client.subscribe(GET, args("a"));
+        let mut conn = server.accept().await;
+        // `Connected` is on its way; `b` is added before the client reads it.
+        let _b = client.subscribe(GET, args("b"));
+        let added = conn.added(2).await;
+        assert_eq!((added[0].0.as_str(), added[1].0.as_str()), ("a", "b"));
+        let extra = tokio::time::timeout(Duration::from_millis(50), conn.recv()).await;
+        assert!(extra.is_err(), "a query was added twice: {extra:?}");
+    }
+}

@@ -4,7 +4,7 @@
 //! reconnection, so each is applied exactly once), applies Transitions and
 //! resolves each mutation once the results reflect its commit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -131,7 +131,9 @@ impl Task {
         }
         // Sent after `Connected`: until then the session has not started.
         let mut version = Version::default();
-        let mut query_set: u32 = 0;
+        let mut on_server = OnServer::default();
+        // `set_auth` was called before `Connected`: authenticate again then.
+        let mut reauthenticate = false;
         let mut started = false;
         loop {
             tokio::select! {
@@ -145,14 +147,18 @@ impl Task {
                         return Ended::Shutdown;
                     };
                     if !started {
-                        // Before `Connected` only mutations need keeping;
-                        // the query set is sent whole once connected.
-                        if let Command::Mutation { path, args, reply } = command {
-                            self.queue_mutation(path, args, reply);
+                        // Before `Connected` the query set is left for
+                        // `start`, which sends it whole.
+                        match command {
+                            Command::Mutation { path, args, reply } => {
+                                self.queue_mutation(path, args, reply);
+                            }
+                            Command::Authenticate => reauthenticate = true,
+                            Command::Add(_) | Command::Remove(_) => {}
                         }
                         continue;
                     }
-                    if self.command(&mut socket, command, &mut query_set).await.is_err() {
+                    if self.command(&mut socket, command, &mut on_server).await.is_err() {
                         return Ended::Reconnect { failed: false };
                     }
                 }
@@ -172,7 +178,12 @@ impl Task {
                     match incoming {
                         Incoming::Connected { .. } => {
                             started = true;
-                            if self.start(&mut socket, &mut query_set).await.is_err() {
+                            if std::mem::take(&mut reauthenticate)
+                                && self.authenticate(&mut socket).await.is_err()
+                            {
+                                return Ended::Reconnect { failed: false };
+                            }
+                            if self.start(&mut socket, &mut on_server).await.is_err() {
                                 return Ended::Reconnect { failed: false };
                             }
                         }
@@ -236,7 +247,7 @@ impl Task {
 
     /// The session's start: the whole query set, then every mutation not
     /// yet answered, with its key.
-    async fn start(&mut self, socket: &mut Socket, query_set: &mut u32) -> Result<(), ()> {
+    async fn start(&mut self, socket: &mut Socket, on_server: &mut OnServer) -> Result<(), ()> {
         let queries: Vec<(u32, String, Value)> = {
             let mut shared = self.lock();
             shared.connected = true;
@@ -252,13 +263,16 @@ impl Task {
         if !queries.is_empty() {
             let modifications = queries
                 .iter()
-                .map(|(query_id, path, args)| Change::Add {
-                    query_id: *query_id,
-                    path,
-                    args,
+                .map(|(query_id, path, args)| {
+                    on_server.ids.insert(*query_id);
+                    Change::Add {
+                        query_id: *query_id,
+                        path,
+                        args,
+                    }
                 })
                 .collect();
-            modify(socket, query_set, modifications).await?;
+            modify(socket, &mut on_server.version, modifications).await?;
         }
         let unanswered: Vec<u32> = self
             .pending
@@ -276,9 +290,11 @@ impl Task {
         &mut self,
         socket: &mut Socket,
         command: Command,
-        query_set: &mut u32,
+        on_server: &mut OnServer,
     ) -> Result<(), ()> {
         match command {
+            // `start` may have sent it already, with the whole set.
+            Command::Add(query_id) if on_server.ids.contains(&query_id) => Ok(()),
             Command::Add(query_id) => {
                 let query = {
                     let shared = self.lock();
@@ -291,15 +307,20 @@ impl Task {
                 let Some((path, args)) = query else {
                     return Ok(());
                 };
+                on_server.ids.insert(query_id);
                 let add = Change::Add {
                     query_id,
                     path: &path,
                     args: &args,
                 };
-                modify(socket, query_set, vec![add]).await
+                modify(socket, &mut on_server.version, vec![add]).await
             }
             Command::Remove(query_id) => {
-                modify(socket, query_set, vec![Change::Remove { query_id }]).await
+                if !on_server.ids.remove(&query_id) {
+                    return Ok(());
+                }
+                let remove = Change::Remove { query_id };
+                modify(socket, &mut on_server.version, vec![remove]).await
             }
             Command::Mutation { path, args, reply } => {
                 let request_id = self.queue_mutation(path, args, reply);
@@ -424,6 +445,14 @@ impl Task {
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The query set as this socket's server knows it.
+#[derive(Default)]
+struct OnServer {
+    /// The last query-set version sent.
+    version: u32,
+    ids: HashSet<u32>,
 }
 
 async fn send(socket: &mut Socket, message: &Outgoing<'_>) -> Result<(), ()> {
