@@ -311,3 +311,21 @@ fn rust_client_adds_the_client_to_the_rust_file() {
         text(&output.stderr)
     );
 }
+
+/// `Builder::rust_client(true)` writes the file `--rust-client` writes.
+#[test]
+fn the_builder_option_matches_the_flag() {
+    let dir = workspace("builder-rust-client");
+    assert!(generate(&dir, &["--rust-client"]).status.success());
+    for (client, name) in [(true, "with.rs"), (false, "without.rs")] {
+        schemabridge::Builder::new(dir.join("schema.yaml"))
+            .rust_out(dir.join(name))
+            .rust_client(client)
+            .emit_rerun_if_changed(false)
+            .generate()
+            .unwrap();
+    }
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert_eq!(read("with.rs"), read("gen/schema.rs"));
+    assert!(!read("without.rs").contains("SchemaBridgeClient"));
+}
