@@ -42,6 +42,14 @@ impl Builder {
         self
     }
 
+    /// Whether the Rust file holds a typed client of the server too
+    /// (`SchemaBridgeClient`; the crate that uses it enables the
+    /// runtime's `client` feature).
+    pub fn rust_client(mut self, client: bool) -> Self {
+        self.targets.rust_client = client;
+        self
+    }
+
     /// The folder for the generated TypeScript files.
     pub fn ts_out(mut self, dir: impl AsRef<Path>) -> Self {
         self.targets.ts_out = Some(dir.as_ref().to_path_buf());

@@ -61,3 +61,26 @@ fn trait_methods_are_separated_by_one_blank_line() {
     assert!(rust.contains(expected), "{rust}");
     assert!(rust.contains(">,\n        > + ::std::marker::Send;\n\n        fn create(\n"));
 }
+
+/// `--rust-client` declares `SchemaBridgeClient` at the root and `Client` in
+/// every module, so the checker keeps schemas off those names whether or
+/// not the client is generated (adding the flag never breaks a schema).
+#[test]
+fn the_client_names_are_reserved() {
+    let schema = "version: 1\ntables: {}\ntypes:\n  SchemaBridgeClient:\n    name: string\n\
+                  functions:\n  users:\n    get:\n      kind: query\n      args:\n        \
+                  filter:\n          $name: Client\n          name: string\n";
+    let checked = schemabridge::check_str("schema.yaml", schema);
+    let messages: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`SchemaBridgeClient` is a name the generated code uses itself",
+            "two types are named `Client` in the generated Rust",
+        ]
+    );
+}

@@ -172,6 +172,27 @@ fn fixtures_and_example() {
     }
 }
 
+/// The typed client (`--rust-client`) is laid out as prettyplease lays it
+/// out too, also where names are long enough to wrap its signatures.
+#[test]
+fn with_the_rust_client() {
+    let client = schemabridge::emit::rust::Options { client: true };
+    for path in support::valid_schemas() {
+        let name = path.display().to_string();
+        let schema = load(&name, &std::fs::read_to_string(&path).unwrap());
+        let rust = schemabridge::emit::rust::emit_with(&schema, client);
+        assert!(rust.contains("pub struct SchemaBridgeClient("), "{name}");
+        assert_fixed_point(&name, &rust);
+    }
+    for len in [1, 30, 60, 90, 120] {
+        let rust = schemabridge::emit::rust::emit_with(&long_names_model(len), client);
+        assert_fixed_point(
+            &format!("names of {len} characters, with the client"),
+            &rust,
+        );
+    }
+}
+
 /// The benchmark model of `shared/bench/make_inputs.py` (N tables of 20
 /// fields, every field kind twice), at N = 50.
 #[test]

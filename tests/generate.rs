@@ -341,3 +341,77 @@ fn the_builder_writes_the_bindings_it_is_asked_for() {
     assert!(builder.clone().solid(true).check().is_ok());
     assert!(builder.react(true).solid(true).check().is_err());
 }
+
+/// `--rust-client` adds the typed client to the Rust file and nothing
+/// else; `--check` holds the file to it; without `--rust-out` it is a usage
+/// error.
+#[test]
+fn rust_client_adds_the_client_to_the_rust_file() {
+    let dir = workspace("rust-client");
+    assert!(generate(&dir, &[]).status.success());
+    let server_only = std::fs::read_to_string(dir.join("gen/schema.rs")).unwrap();
+    let ts_before = std::fs::read(dir.join("gen/ts/client.ts")).unwrap();
+    assert!(!server_only.contains("SchemaBridgeClient"));
+
+    // The server-only file is out of date for `--rust-client`.
+    let check = generate(&dir, &["--rust-client", "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stderr));
+    assert!(text(&check.stdout).contains("+pub struct SchemaBridgeClient("));
+
+    let output = generate(&dir, &["--rust-client"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let with_client = std::fs::read_to_string(dir.join("gen/schema.rs")).unwrap();
+    // The server code is all there, in order: the client only adds lines.
+    let mut added = with_client.lines();
+    for line in server_only.lines() {
+        assert!(
+            added.any(|l| l == line),
+            "missing from the client's file: {line}"
+        );
+    }
+    assert!(with_client.contains("pub struct SchemaBridgeClient("));
+    assert!(with_client.contains("pub fn users(&self) -> users::Client<'_> {"));
+    assert_eq!(
+        std::fs::read(dir.join("gen/ts/client.ts")).unwrap(),
+        ts_before
+    );
+    assert!(generate(&dir, &["--rust-client", "--check"])
+        .status
+        .success());
+
+    let output = bin()
+        .current_dir(&dir)
+        .args([
+            "generate",
+            "schema.yaml",
+            "--ts-out",
+            "gen/ts",
+            "--rust-client",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("--rust-out"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+/// `Builder::rust_client(true)` writes the file `--rust-client` writes.
+#[test]
+fn the_builder_option_matches_the_flag() {
+    let dir = workspace("builder-rust-client");
+    assert!(generate(&dir, &["--rust-client"]).status.success());
+    for (client, name) in [(true, "with.rs"), (false, "without.rs")] {
+        schemabridge::Builder::new(dir.join("schema.yaml"))
+            .rust_out(dir.join(name))
+            .rust_client(client)
+            .emit_rerun_if_changed(false)
+            .generate()
+            .unwrap();
+    }
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert_eq!(read("with.rs"), read("gen/schema.rs"));
+    assert!(!read("without.rs").contains("SchemaBridgeClient"));
+}

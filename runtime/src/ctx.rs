@@ -248,7 +248,7 @@ impl<M: DataModel, C: Callers> ActionCtx<M, C> {
                 args.into(),
             )
             .await?;
-        (function.decode)(&value).map_err(|error| {
+        function.decode_value(&value).map_err(|error| {
             ApiError::internal(format!(
                 "the result of {}.{} does not match its type: {error}",
                 function.module, function.function
@@ -341,5 +341,17 @@ impl<K, A, R> FunctionRef<K, A, R> {
     /// The function's name.
     pub fn function(&self) -> &'static str {
         self.function
+    }
+
+    /// Reads the function's result from its wire JSON, as the server's
+    /// `ctx.run_*` does.
+    pub(crate) fn decode_value(&self, bytes: &[u8]) -> Result<R, serde_json::Error> {
+        (self.decode)(bytes)
+    }
+
+    /// The function that reads the result, for a subscription to keep.
+    #[cfg(feature = "client")]
+    pub(crate) fn decoder(&self) -> fn(&[u8]) -> Result<R, serde_json::Error> {
+        self.decode
     }
 }

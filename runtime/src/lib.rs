@@ -144,6 +144,8 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "client")]
+pub mod client;
 mod cors;
 mod ctx;
 mod db;

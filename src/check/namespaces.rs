@@ -86,7 +86,7 @@ impl Checker<'_> {
         names.sort_by_key(|n| n.3.start);
         let mut rust_root = Namespace::new("Rust", crate::emit::rust::RESERVED_RUST_NAMES);
         let mut rust_modules: Vec<Namespace<'_>> = (0..self.modules.len())
-            .map(|_| Namespace::new("Rust", &["Handlers"]))
+            .map(|_| Namespace::new("Rust", crate::emit::rust::RESERVED_MODULE_NAMES))
             .collect();
         let mut ts = Namespace::new("TypeScript", RESERVED_TS_NAMES);
         let mut problems = Vec::new();

@@ -1,4 +1,4 @@
-//! `schemabridge generate [SCHEMA] --rust-out FILE --ts-out DIR [--react] [--solid] [--check] [--watch]`
+//! `schemabridge generate [SCHEMA] --rust-out FILE [--rust-client] --ts-out DIR [--react] [--solid] [--check] [--watch]`
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -25,6 +25,10 @@ pub struct Args {
     /// Also write `solid.ts` (provider and primitives) into the TypeScript folder.
     #[arg(long, requires = "ts_out")]
     pub solid: bool,
+    /// Add a typed Rust client to the Rust file (needs the runtime's
+    /// `client` feature).
+    #[arg(long, requires = "rust_out")]
+    pub rust_client: bool,
     /// Write nothing; exit 1 and print a diff if any output is out of date.
     #[arg(long, conflicts_with = "watch")]
     pub check: bool,
@@ -45,6 +49,7 @@ impl Args {
                 react: self.react,
                 solid: self.solid,
             },
+            rust_client: self.rust_client,
         }
     }
 
@@ -53,6 +58,9 @@ impl Args {
         let mut line = format!("schemabridge generate {}", self.schema.display());
         if let Some(path) = &self.rust_out {
             line.push_str(&format!(" --rust-out {}", path.display()));
+        }
+        if self.rust_client {
+            line.push_str(" --rust-client");
         }
         if let Some(path) = &self.ts_out {
             line.push_str(&format!(" --ts-out {}", path.display()));

@@ -14,6 +14,8 @@ pub struct Targets {
     pub ts_out: Option<PathBuf>,
     /// Which framework bindings to add to the TypeScript folder.
     pub frameworks: crate::emit::ts::Frameworks,
+    /// Whether the Rust file holds the typed client too (`--rust-client`).
+    pub rust_client: bool,
 }
 
 /// Every file the schema generates, and the folder whose stale generated
@@ -27,7 +29,10 @@ pub struct Planned {
 pub fn plan(schema: &ir::Schema, targets: &Targets) -> Planned {
     let mut files = Vec::new();
     if let Some(path) = &targets.rust_out {
-        files.push((path.clone(), crate::emit::rust::emit(schema)));
+        let options = crate::emit::rust::Options {
+            client: targets.rust_client,
+        };
+        files.push((path.clone(), crate::emit::rust::emit_with(schema, options)));
     }
     if let Some(dir) = &targets.ts_out {
         for file in crate::emit::ts::emit_with(schema, targets.frameworks) {

@@ -11,6 +11,7 @@
 //! would print the output as it is. The model's names are printed as they
 //! are, never adjusted here.
 
+mod client;
 mod construct;
 mod encoding;
 mod fields;
@@ -42,11 +43,28 @@ pub const RESERVED_RUST_NAMES: &[&str] = &[
     "SignedInQueryCtx",
     "SignedInMutationCtx",
     "SignedInActionCtx",
+    client::ROOT_CLIENT,
 ];
+
+/// Names the generated Rust declares in every schema module.
+pub const RESERVED_MODULE_NAMES: &[&str] = &["Handlers", "Client"];
+
+/// What to generate besides the server code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The typed client (`--rust-client`): `SchemaBridgeClient` and a
+    /// `Client` per module, over the runtime's `client` feature.
+    pub client: bool,
+}
 use print::{item_head, File, Items};
 
-/// The whole generated Rust file for `schema`.
+/// The whole generated Rust file for `schema`: the server code.
 pub fn emit(schema: &Schema) -> String {
+    emit_with(schema, Options::default())
+}
+
+/// The generated Rust file for `schema`, with what `options` adds.
+pub fn emit_with(schema: &Schema, options: Options) -> String {
     let header = idents::escape_for_comment(&super::header_text(schema));
     let mut file = File::new(&header, capacity(schema));
     file.item(|p| fingerprint(p, schema));
@@ -81,10 +99,19 @@ pub fn emit(schema: &Schema) -> String {
             for function in &module.functions {
                 items.item(|p| store::function_ref(p, schema, id, module, function));
             }
+            if options.client && client::has_client(module) {
+                items.item(|p| client::module_client_struct(p, module));
+                items.item(|p| client::module_client_impl(p, schema, id, module));
+            }
         });
     }
     file.item(|p| router::router_fn(p, schema));
     file.item(|p| router::router_with_fn(p, schema));
+    if options.client {
+        file.item(client::root_struct);
+        file.item(|p| client::root_impl(p, schema));
+        file.item(client::root_deref);
+    }
     file.finish()
 }
 

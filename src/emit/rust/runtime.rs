@@ -120,3 +120,10 @@ pub fn kind_marker(kind: crate::ir::FunctionKind) -> &'static str {
         FunctionKind::Action => "::schemabridge_runtime::ActionKind",
     }
 }
+
+/// The runtime's HTTP client (feature `client`), which the generated
+/// `SchemaBridgeClient` wraps (`generate --rust-client`).
+pub const CLIENT: &str = "::schemabridge_runtime::client::Client";
+
+/// A live query's results as a `Stream` (the runtime's `client` feature).
+pub const SUBSCRIPTION: &str = "::schemabridge_runtime::client::Subscription";

@@ -660,6 +660,6 @@ pub fn function_ref(
 
 /// `GET_PROFILE` for `get_profile`; a raw identifier's keyword is upper
 /// case, so no longer a keyword (`r#type` → `TYPE`).
-fn const_name(rust: &str) -> String {
+pub(super) fn const_name(rust: &str) -> String {
     rust.trim_start_matches("r#").to_ascii_uppercase()
 }

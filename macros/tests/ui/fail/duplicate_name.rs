@@ -1,0 +1,5 @@
+mod schema {
+    schemabridge_macros::include_schema!("schemas/duplicate_name.yaml");
+}
+
+fn main() {}
