@@ -96,43 +96,58 @@ impl Postgres {
 
     /// Creates the store's tables (under a lock: instances may start together).
     pub(crate) async fn begin_evolution(&self) -> Result<PostgresTx, Fault> {
-        let tx = self.begin(Mode::Write).await?;
-        tx.client()?
-            .query("SELECT pg_advisory_xact_lock($1)", &[&EVOLVE_LOCK])
+        // The lock is taken before BEGIN: a serializable transaction's
+        // snapshot is taken by its first statement, so one that waited
+        // inside it for another instance's evolution would not see that
+        // evolution's tables and would fail.
+        let tx = self
+            .begin_holding(SessionLock::Evolution, "BEGIN ISOLATION LEVEL SERIALIZABLE")
             .await?;
         tx.client()?.batch_execute(SETUP).await?;
         Ok(tx)
     }
 
     pub(crate) async fn begin(&self, mode: Mode) -> Result<PostgresTx, Fault> {
-        let client = self.pool.get().await.map_err(pool_fault)?;
         // Mutations hold the turn lock shared, and one that lost races
         // holds it alone: it then waits for the mutations in flight, and no
         // fresh one starts before it (PostgreSQL queues a shared request
-        // behind a waiting exclusive one), so it cannot lose again. Taken
-        // before BEGIN, so that the snapshot comes after those commits; held
-        // by the session until `end` (a dropped connection is closed, which
-        // releases it).
-        let turn = match mode {
-            Mode::Read => None,
-            Mode::Write => Some(Turn::Shared),
-            Mode::WriteInTurn => Some(Turn::Alone),
-        };
+        // behind a waiting exclusive one), so it cannot lose again.
+        match mode {
+            Mode::Read => {
+                let client = self.pool.get().await.map_err(pool_fault)?;
+                let tx = PostgresTx {
+                    client: Some(client),
+                    held: None,
+                };
+                tx.client()?
+                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?;
+                Ok(tx)
+            }
+            Mode::Write => {
+                self.begin_holding(SessionLock::TurnShared, "BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await
+            }
+            Mode::WriteInTurn => {
+                self.begin_holding(SessionLock::TurnAlone, "BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await
+            }
+        }
+    }
+
+    /// Takes `lock`, then runs `begin`: the snapshot comes after the
+    /// commits of the previous holders. The session holds the lock until
+    /// `end` (a dropped connection is closed, which releases it).
+    async fn begin_holding(&self, lock: SessionLock, begin: &str) -> Result<PostgresTx, Fault> {
+        let client = self.pool.get().await.map_err(pool_fault)?;
         let mut tx = PostgresTx {
             client: Some(client),
-            turn: None,
-        };
-        let begin = match mode {
-            Mode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-            Mode::Write | Mode::WriteInTurn => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+            held: None,
         };
         // Two round trips: in one query string the lock would open the
         // transaction, too early to set its isolation level.
-        if let Some(turn) = turn {
-            let lock = format!("SELECT {}({TURN_LOCK})", turn.lock());
-            tx.client()?.batch_execute(&lock).await?;
-            tx.turn = Some(turn);
-        }
+        tx.client()?.batch_execute(&lock.lock()).await?;
+        tx.held = Some(lock);
         tx.client()?.batch_execute(begin).await?;
         Ok(tx)
     }
@@ -165,29 +180,36 @@ fn pool_fault(error: deadpool_postgres::PoolError) -> Fault {
 /// connection leaves the pool and closes, which rolls it back on the server.
 pub(crate) struct PostgresTx {
     client: Option<Object>,
-    /// How it holds the turn lock (see `begin`).
-    turn: Option<Turn>,
+    /// The session lock taken before it began (see `begin`).
+    held: Option<SessionLock>,
 }
 
-/// The two ways a mutation holds the turn lock.
+/// The session advisory locks a transaction may hold from before its
+/// `BEGIN` until it ends.
 #[derive(Clone, Copy)]
-enum Turn {
-    Shared,
-    Alone,
+enum SessionLock {
+    /// A mutation.
+    TurnShared,
+    /// A mutation that lost races: it runs alone.
+    TurnAlone,
+    /// Start-up evolution: instances starting together take turns.
+    Evolution,
 }
 
-impl Turn {
-    fn lock(self) -> &'static str {
+impl SessionLock {
+    fn lock(self) -> String {
         match self {
-            Turn::Shared => "pg_advisory_lock_shared",
-            Turn::Alone => "pg_advisory_lock",
+            SessionLock::TurnShared => format!("SELECT pg_advisory_lock_shared({TURN_LOCK})"),
+            SessionLock::TurnAlone => format!("SELECT pg_advisory_lock({TURN_LOCK})"),
+            SessionLock::Evolution => format!("SELECT pg_advisory_lock({EVOLVE_LOCK})"),
         }
     }
 
-    fn unlock(self) -> &'static str {
+    fn unlock(self) -> String {
         match self {
-            Turn::Shared => "pg_advisory_unlock_shared",
-            Turn::Alone => "pg_advisory_unlock",
+            SessionLock::TurnShared => format!("SELECT pg_advisory_unlock_shared({TURN_LOCK})"),
+            SessionLock::TurnAlone => format!("SELECT pg_advisory_unlock({TURN_LOCK})"),
+            SessionLock::Evolution => format!("SELECT pg_advisory_unlock({EVOLVE_LOCK})"),
         }
     }
 }
@@ -218,9 +240,8 @@ impl PostgresTx {
             // If even that fails, dropping `self` discards the connection.
             self.client()?.batch_execute("ROLLBACK").await?;
         }
-        if let Some(turn) = self.turn.take() {
-            let unlock = format!("SELECT {}({TURN_LOCK})", turn.unlock());
-            self.client()?.batch_execute(&unlock).await?;
+        if let Some(lock) = self.held.take() {
+            self.client()?.batch_execute(&lock.unlock()).await?;
         }
         // Back to the pool: dropping an `Object` returns it.
         drop(self.client.take());
@@ -486,17 +507,20 @@ fn scan_sql(desc: bool) -> &'static str {
 
 impl From<tokio_postgres::Error> for Fault {
     fn from(error: tokio_postgres::Error) -> Self {
+        // A server error's `Display` is only "db error"; the message is in
+        // the `DbError`.
+        let message = match error.as_db_error() {
+            Some(db) => format!("PostgreSQL: {}: {}", db.code().code(), db.message()),
+            None => format!("PostgreSQL: {error}"),
+        };
         match error.code() {
             Some(code)
                 if *code == SqlState::T_R_SERIALIZATION_FAILURE
                     || *code == SqlState::T_R_DEADLOCK_DETECTED =>
             {
-                Fault::Conflict(error.to_string())
+                Fault::Conflict(message)
             }
-            _ => Fault::Internal(match error.as_db_error() {
-                Some(db) => format!("PostgreSQL: {}: {}", db.code().code(), db.message()),
-                None => format!("PostgreSQL: {error}"),
-            }),
+            _ => Fault::Internal(message),
         }
     }
 }
