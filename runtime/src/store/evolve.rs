@@ -25,7 +25,9 @@ pub(super) async fn run(backend: &Backend, schema: &'static Schema) -> Result<In
     let result = evolve(&mut conn, schema).await;
     match result {
         Ok(indexes) => {
-            conn.commit(false).await.map_err(fault)?;
+            conn.commit(&super::WriteSet::default())
+                .await
+                .map_err(fault)?;
             Ok(indexes)
         }
         Err(error) => {

@@ -8,8 +8,10 @@ mod evolve;
 pub(crate) mod key;
 pub(crate) mod limits;
 mod postgres;
+pub(crate) mod reads;
 mod sqlite;
 mod tx;
+pub(crate) mod writes;
 
 use crate::schema::Schema;
 use postgres::{Postgres, PostgresTx};
@@ -19,6 +21,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub(crate) use tx::{Stored, Transaction};
+pub(crate) use writes::{Commit, WriteSet};
 
 /// How much `_creationTime` advances when the clock has not: 1/1024 ms,
 /// exact in a float64 for any time before the year 2248.
@@ -39,6 +42,8 @@ struct Inner {
     indexes: HashMap<(&'static str, &'static str), Arc<IndexInfo>>,
     /// table → its indexes, `by_creation_time` first.
     table_indexes: HashMap<&'static str, Vec<Arc<IndexInfo>>>,
+    /// Commits in order, for live queries.
+    commits: writes::Sequencer,
 }
 
 enum Backend {
@@ -129,13 +134,35 @@ impl Store {
             }
             indexes.insert((table, name), info);
         }
-        Ok(Store {
+        let store = Store {
             inner: Arc::new(Inner {
                 backend,
                 indexes,
                 table_indexes,
+                commits: writes::Sequencer::new(0),
             }),
-        })
+        };
+        // Commits made before this store opened are in the past.
+        store.inner.commits.start_at(store.sequence().await?);
+        Ok(store)
+    }
+
+    /// Hands a commit to live queries. Commits are released in sequence
+    /// order with no gaps; one published twice (by its own transaction and
+    /// by a reader of the commit log) is released once.
+    pub(crate) fn publish(&self, commit: Commit) {
+        self.inner.commits.publish(commit);
+    }
+
+    /// The commits released from now on, in order. A receiver that lagged
+    /// has missed some: it must treat every subscription as changed.
+    pub(crate) fn commits(&self) -> tokio::sync::broadcast::Receiver<Commit> {
+        self.inner.commits.subscribe()
+    }
+
+    /// The last released commit sequence.
+    pub(crate) fn released(&self) -> u64 {
+        self.inner.commits.released()
     }
 
     /// The sequence number of the latest commit (0 before the first).
@@ -188,7 +215,10 @@ impl Store {
 
     pub(crate) async fn begin(&self, mode: Mode) -> Result<Conn, Fault> {
         Ok(match &self.inner.backend {
-            Backend::Sqlite(db) => Conn::Sqlite(db.begin(mode != Mode::Read).await?),
+            Backend::Sqlite(db) => Conn::Sqlite(
+                db.begin(!matches!(mode, Mode::Read | Mode::Snapshot))
+                    .await?,
+            ),
             Backend::Postgres(db) => Conn::Postgres(db.begin(mode).await?),
         })
     }
@@ -236,6 +266,9 @@ fn check_schema(schema: &Schema) -> Result<(), StoreError> {
 pub(crate) enum Mode {
     /// A query: one snapshot.
     Read,
+    /// A live query: one snapshot whose commit sequence is exact (every
+    /// commit up to it visible, none after it), recording what it reads.
+    Snapshot,
     /// A mutation.
     Write,
     /// A mutation that already lost races: it waits until the mutations
@@ -337,8 +370,18 @@ macro_rules! forward {
     };
 }
 
+impl Conn {
+    /// The sequence number a failed commit drew and left unused.
+    pub(crate) fn abandoned_sequence(&self) -> Option<u64> {
+        match self {
+            Conn::Sqlite(_) => None,
+            Conn::Postgres(tx) => tx.abandoned_sequence(),
+        }
+    }
+}
+
 forward! {
-    fn commit(&mut self, wrote: bool) -> u64;
+    fn commit(&mut self, writes: &WriteSet) -> u64;
     fn rollback(&mut self) -> ();
     fn sequence(&mut self) -> u64;
     fn get(&mut self, id: &str) -> Option<(String, f64, String)>;

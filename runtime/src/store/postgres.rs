@@ -15,7 +15,7 @@
 //!   increasing across instances, and concurrent inserts into one table do
 //!   not conflict on it.
 
-use super::{Fault, Mode, Row, Scan, StoredIndex};
+use super::{Fault, Mode, Row, Scan, StoredIndex, WriteSet};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
@@ -113,15 +113,15 @@ impl Postgres {
         // fresh one starts before it (PostgreSQL queues a shared request
         // behind a waiting exclusive one), so it cannot lose again.
         match mode {
-            Mode::Read => {
+            Mode::Read | Mode::Snapshot => {
                 let client = self.pool.get().await.map_err(pool_fault)?;
-                let tx = PostgresTx {
-                    client: Some(client),
-                    held: None,
-                };
-                tx.client()?
-                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?;
+                let mut tx = PostgresTx::new(client);
+                let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+                if mode == Mode::Snapshot {
+                    tx.snapshot = Some(exact_snapshot(tx.client()?, begin).await?);
+                } else {
+                    tx.client()?.batch_execute(begin).await?;
+                }
                 Ok(tx)
             }
             Mode::Write => {
@@ -140,10 +140,7 @@ impl Postgres {
     /// `end` (a dropped connection is closed, which releases it).
     async fn begin_holding(&self, lock: SessionLock, begin: &str) -> Result<PostgresTx, Fault> {
         let client = self.pool.get().await.map_err(pool_fault)?;
-        let mut tx = PostgresTx {
-            client: Some(client),
-            held: None,
-        };
+        let mut tx = PostgresTx::new(client);
         // Two round trips: in one query string the lock would open the
         // transaction, too early to set its isolation level.
         tx.client()?.batch_execute(&lock.lock()).await?;
@@ -182,6 +179,10 @@ pub(crate) struct PostgresTx {
     client: Option<Object>,
     /// The session lock taken before it began (see `begin`).
     held: Option<SessionLock>,
+    /// The exact commit sequence of a `Mode::Snapshot` transaction.
+    snapshot: Option<u64>,
+    /// The sequence number a failed commit drew.
+    abandoned: Option<u64>,
 }
 
 /// The session advisory locks a transaction may hold from before its
@@ -223,6 +224,15 @@ impl Drop for PostgresTx {
 }
 
 impl PostgresTx {
+    fn new(client: Object) -> Self {
+        PostgresTx {
+            client: Some(client),
+            held: None,
+            snapshot: None,
+            abandoned: None,
+        }
+    }
+
     fn client(&self) -> Result<&Object, Fault> {
         self.client
             .as_ref()
@@ -248,8 +258,13 @@ impl PostgresTx {
         Ok(ended?)
     }
 
-    pub(crate) async fn commit(&mut self, wrote: bool) -> Result<u64, Fault> {
+    pub(crate) fn abandoned_sequence(&self) -> Option<u64> {
+        self.abandoned
+    }
+
+    pub(crate) async fn commit(&mut self, writes: &WriteSet) -> Result<u64, Fault> {
         let client = self.client()?;
+        let wrote = !writes.is_empty();
         let sequence: i64 = if wrote {
             client
                 .query("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
@@ -261,7 +276,12 @@ impl PostgresTx {
         } else {
             last_sequence(client).await?
         };
-        self.end("COMMIT").await?;
+        if let Err(fault) = self.end("COMMIT").await {
+            if wrote {
+                self.abandoned = Some(sequence as u64);
+            }
+            return Err(fault);
+        }
         Ok(sequence as u64)
     }
 
@@ -270,7 +290,10 @@ impl PostgresTx {
     }
 
     pub(crate) async fn sequence(&mut self) -> Result<u64, Fault> {
-        Ok(last_sequence(self.client()?).await? as u64)
+        match self.snapshot {
+            Some(sequence) => Ok(sequence),
+            None => Ok(last_sequence(self.client()?).await? as u64),
+        }
     }
 
     pub(crate) async fn get(&mut self, id: &str) -> Result<Option<(String, f64, String)>, Fault> {
@@ -485,6 +508,34 @@ async fn last_sequence(client: &Client) -> Result<i64, Fault> {
         )
         .await?;
     Ok(row.get(0))
+}
+
+/// Begins a read-only transaction with `begin` and returns the sequence of
+/// its snapshot, exactly. `nextval` is no transactional read: a commit may
+/// have drawn its number and not be visible yet. Committers hold
+/// `COMMIT_LOCK` from drawing to committing, so taking it shared while the
+/// snapshot is taken (the first statement after BEGIN) sees each commit
+/// either with its number or with neither.
+async fn exact_snapshot(client: &Client, begin: &str) -> Result<u64, Fault> {
+    client
+        .batch_execute(&format!("SELECT pg_advisory_lock_shared({COMMIT_LOCK})"))
+        .await?;
+    let rows = client
+        .simple_query(&format!(
+            "{begin}; \
+             SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM _sb_commit_seq; \
+             SELECT pg_advisory_unlock_shared({COMMIT_LOCK})"
+        ))
+        .await;
+    let sequence = rows?
+        .iter()
+        .find_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .and_then(|text| text.parse::<u64>().ok())
+        .ok_or_else(|| Fault::Internal("no commit sequence in the snapshot".into()))?;
+    Ok(sequence)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -16,7 +16,7 @@
 //! through `spawn_blocking`, whose hand-off would cost more than most
 //! statements (see docs/storage.md).
 
-use super::{Fault, Row, Scan, StoredIndex};
+use super::{Fault, Row, Scan, StoredIndex, WriteSet};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::Duration;
@@ -196,8 +196,8 @@ fn row(statement_row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 }
 
 impl SqliteTx {
-    pub(crate) fn commit(&mut self, wrote: bool) -> Result<u64, Fault> {
-        let sequence: i64 = if wrote {
+    pub(crate) fn commit(&mut self, writes: &WriteSet) -> Result<u64, Fault> {
+        let sequence: i64 = if !writes.is_empty() {
             self.lease.query_row(
                 "UPDATE _sb_meta SET value = value + 1 WHERE key = 'commit_seq' RETURNING value",
                 [],
