@@ -9,21 +9,24 @@
 //! - Commit sequence: the last statements before `COMMIT` take a
 //!   transaction-scoped advisory lock and draw `nextval`, so sequence order
 //!   is commit order across every instance, without conflicts on a counter
-//!   row.
+//!   row. The same statement logs the commit's WriteSet and notifies the
+//!   other instances (postgres_feed.rs).
 //! - `_creationTime` comes from a row per table, advanced on a separate
 //!   connection outside the transaction (like a sequence): strictly
 //!   increasing across instances, and concurrent inserts into one table do
 //!   not conflict on it.
 
-use super::{Fault, Mode, Row, Scan, StoredIndex, WriteSet};
+use super::writes::Sequencer;
+use super::{postgres_feed, Fault, Mode, Row, Scan, StoredIndex, WriteSet};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use std::sync::Arc;
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, NoTls};
 
 const POOL_SIZE: usize = 16;
 /// The advisory lock that orders commits (an arbitrary constant, "sbcommit").
-const COMMIT_LOCK: i64 = 0x7362_636f_6d6d_6974;
+pub(super) const COMMIT_LOCK: i64 = 0x7362_636f_6d6d_6974;
 /// The session advisory lock that mutations which lost races queue on.
 const TURN_LOCK: i64 = 0x7362_7475_726e_6c6b;
 /// The advisory lock that serializes start-up evolution between instances.
@@ -52,6 +55,8 @@ CREATE TABLE IF NOT EXISTS _sb_entries (
 /// A PostgreSQL database.
 pub(crate) struct Postgres {
     pool: Pool,
+    /// Where the commit feed connects (postgres_feed.rs).
+    config: tokio_postgres::Config,
     /// Outside every transaction: advances `_creationTime` clocks.
     clock: Mutex<Object>,
 }
@@ -77,7 +82,7 @@ impl Postgres {
         };
         config.options(&options);
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -90,6 +95,7 @@ impl Postgres {
         let clock = pool.get().await.map_err(pool_fault)?;
         Ok(Postgres {
             pool,
+            config,
             clock: Mutex::new(clock),
         })
     }
@@ -104,6 +110,7 @@ impl Postgres {
             .begin_holding(SessionLock::Evolution, "BEGIN ISOLATION LEVEL SERIALIZABLE")
             .await?;
         tx.client()?.batch_execute(SETUP).await?;
+        tx.client()?.batch_execute(postgres_feed::SETUP).await?;
         Ok(tx)
     }
 
@@ -125,8 +132,11 @@ impl Postgres {
                 Ok(tx)
             }
             Mode::Write => {
-                self.begin_holding(SessionLock::TurnShared, "BEGIN ISOLATION LEVEL SERIALIZABLE")
-                    .await
+                self.begin_holding(
+                    SessionLock::TurnShared,
+                    "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                )
+                .await
             }
             Mode::WriteInTurn => {
                 self.begin_holding(SessionLock::TurnAlone, "BEGIN ISOLATION LEVEL SERIALIZABLE")
@@ -147,6 +157,22 @@ impl Postgres {
         tx.held = Some(lock);
         tx.client()?.batch_execute(begin).await?;
         Ok(tx)
+    }
+
+    /// Starts following the commit log into `sequencer`, from the
+    /// sequence it has released.
+    pub(crate) fn follow(&self, sequencer: Arc<Sequencer>) -> postgres_feed::Feed {
+        postgres_feed::start(self.config.clone(), sequencer)
+    }
+
+    /// The latest committed sequence: the newest row of the commit log
+    /// (never pruned), or 0 without one.
+    pub(crate) async fn committed(&self) -> Result<u64, Fault> {
+        let client = self.pool.get().await.map_err(pool_fault)?;
+        let row = client
+            .query_one("SELECT coalesce(max(sequence), 0) FROM _sb_commits", &[])
+            .await?;
+        Ok(row.get::<_, i64>(0) as u64)
     }
 
     pub(crate) async fn creation_time(&self, table: &str, now: f64) -> Result<f64, Fault> {
@@ -266,18 +292,27 @@ impl PostgresTx {
         let client = self.client()?;
         let wrote = !writes.is_empty();
         let sequence: i64 = if wrote {
+            // Held until the commit has ended: whoever draws the next
+            // sequence number commits after this one (postgres_feed.rs
+            // rests on it).
             client
                 .query("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
                 .await?;
+            let statement = client.prepare_cached(postgres_feed::LOG_COMMIT).await?;
+            let (indexes, keys): (Vec<i64>, Vec<Vec<u8>>) = writes.keys.iter().cloned().unzip();
             client
-                .query_one("SELECT nextval('_sb_commit_seq')", &[])
+                .query_one(&statement, &[&writes.documents, &indexes, &keys])
                 .await?
                 .get(0)
         } else {
             last_sequence(client).await?
         };
         if let Err(fault) = self.end("COMMIT").await {
-            if wrote {
+            // The connection went back to the pool only when the server
+            // answered: it refused the COMMIT, so the sequence number is a
+            // gap for good. A connection lost during COMMIT leaves unknown
+            // whether it committed; the commit log tells (postgres_feed.rs).
+            if wrote && self.client.is_none() {
                 self.abandoned = Some(sequence as u64);
             }
             return Err(fault);

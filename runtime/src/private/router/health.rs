@@ -18,15 +18,32 @@ pub(super) fn route(router: Router, store: Store) -> Router {
     router.route(PATH, endpoint)
 }
 
-/// Answers `{"database": <latest committed sequence>}`, or 503 when the
-/// database does not answer.
+/// Answers `{"sequence", "database", "caughtUp", "conflicts"}`, or 503 when
+/// the database does not answer.
+///
+/// - `sequence`: the last commit this instance released to its live queries;
+/// - `database`: the latest commit in the database;
+/// - `caughtUp`: `sequence >= database`, the database read first, so an
+///   instance that follows is never reported behind for commits made
+///   after the question;
+/// - `conflicts`: mutation attempts that lost a race (serialization
+///   failures) and ran again, since the instance started.
 async fn serve(store: Store) -> Response {
-    match store.sequence().await {
-        Ok(database) => (
-            [(header::CONTENT_TYPE, "application/json")],
-            serde_json::json!({ "database": database }).to_string(),
-        )
-            .into_response(),
+    match store.committed().await {
+        Ok(database) => {
+            let sequence = store.released();
+            let body = serde_json::json!({
+                "sequence": sequence,
+                "database": database,
+                "caughtUp": sequence >= database,
+                "conflicts": store.conflicts(),
+            });
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
+            )
+                .into_response()
+        }
         Err(error) => ApiError::new(
             "unavailable",
             format!("the database does not answer: {error}"),
