@@ -5,6 +5,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod client;
+pub mod instances;
 pub mod postgres;
 pub mod probe;
 pub mod server;
