@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod instances;
+pub mod live_socket;
 pub mod postgres;
 pub mod probe;
 pub mod server;
