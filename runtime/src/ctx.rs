@@ -162,6 +162,10 @@ impl<M: DataModel, C: Callers> MutationCtx<M, C> {
         &self.tx
     }
 
+    pub(crate) fn shared_transaction(&self) -> Arc<Transaction> {
+        self.tx.clone()
+    }
+
     /// The database, read-write.
     pub fn db(&self) -> M::Db<'_, Write> {
         Db::new(&self.tx).into()
@@ -239,6 +243,7 @@ impl<M: DataModel, C: Callers> ActionCtx<M, C> {
                 crate::__private::Call {
                     headers: self.headers.clone(),
                     identity: C::pass_on(&self.identity),
+                    live: None,
                 },
                 args.into(),
             )

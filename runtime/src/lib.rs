@@ -149,6 +149,7 @@ mod ctx;
 mod db;
 mod error;
 mod id;
+mod live;
 mod model;
 mod options;
 mod schema;
@@ -172,6 +173,7 @@ pub use db::range::{
 pub use db::{Db, Order, Page, Query, Table};
 pub use error::ApiError;
 pub use id::Id;
+pub use live::LiveMetrics;
 pub use model::{Access, DataModel, Patch, Read, TableRow, Update, Write};
 pub use options::RouterOptions;
 pub use schema::{IndexSchema, Invalid, Schema, TableSchema};

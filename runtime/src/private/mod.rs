@@ -10,5 +10,5 @@ pub mod wire;
 pub(crate) use router::finite as router_finite;
 pub(crate) use router::run;
 pub use router::RouterBuilder;
-pub(crate) use router::{Call, Functions};
+pub(crate) use router::{Call, Functions, Live};
 pub use validate::validate;

@@ -144,7 +144,8 @@ impl Store {
         let released = exact_sequence(&backend)
             .await
             .map_err(StoreError::from_fault)?;
-        let commits = Arc::new(writes::Sequencer::new(released));
+        let commits = Arc::new(writes::Sequencer::new(0));
+        commits.start_at(released);
         let feed = match &backend {
             Backend::Sqlite(_) => None,
             Backend::Postgres(db) => Some(db.follow(commits.clone())),
@@ -203,6 +204,18 @@ impl Store {
         self.inner.conflicts.load(Ordering::Relaxed)
     }
 
+    /// Forgets the idempotency keys of mutations older than `age`.
+    pub(crate) async fn prune_idempotency_keys(
+        &self,
+        age: std::time::Duration,
+    ) -> Result<u64, Fault> {
+        let before = now_ms() - age.as_secs_f64() * 1000.0;
+        let mut conn = self.begin(Mode::Write).await?;
+        let pruned = conn.idempotency_prune(before).await?;
+        conn.commit(&WriteSet::default()).await?;
+        Ok(pruned)
+    }
+
     /// The sequence number of the latest commit (0 before the first).
     /// Every committed mutation that wrote gets the next one, in commit order.
     pub async fn sequence(&self) -> Result<u64, StoreError> {
@@ -223,7 +236,7 @@ impl Store {
         F: FnOnce(crate::QueryCtx<M>) -> Fut,
         Fut: std::future::Future<Output = Result<R, crate::ApiError>>,
     {
-        crate::__private::run::query(self, Default::default(), None, handler).await
+        crate::__private::run::query(self, Default::default(), None, None, handler).await
     }
 
     /// Runs `handler` as a mutation, exactly as the router does: committed
@@ -263,9 +276,7 @@ impl Store {
 
     /// The `_creationTime` of a document inserted now into `table`.
     pub(crate) async fn creation_time(&self, conn: &mut Conn, table: &str) -> Result<f64, Fault> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |elapsed| elapsed.as_secs_f64() * 1000.0);
+        let now = now_ms();
         match (&self.inner.backend, conn) {
             (Backend::Postgres(db), _) => db.creation_time(table, now).await,
             (_, Conn::Sqlite(tx)) => tx.creation_time(table, now),
@@ -286,6 +297,13 @@ async fn exact_sequence(backend: &Backend) -> Result<u64, Fault> {
     let sequence = conn.sequence().await?;
     conn.rollback().await?;
     Ok(sequence)
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |elapsed| elapsed.as_secs_f64() * 1000.0)
 }
 
 /// The same name must not serve two tables, and table tags (the table part
@@ -448,6 +466,9 @@ forward! {
     fn documents(&mut self, table: &str, after: &str, limit: usize) -> Vec<(String, f64, String)>;
     fn create_index(&mut self, table: &str, name: &str, fields: &str) -> i64;
     fn drop_index(&mut self, index: i64) -> ();
+    fn idempotency_get(&mut self, key: &str) -> Option<String>;
+    fn idempotency_put(&mut self, key: &str, response: &str, created: f64) -> ();
+    fn idempotency_prune(&mut self, before: f64) -> u64;
 }
 
 #[cfg(test)]

@@ -50,6 +50,9 @@ CREATE INDEX IF NOT EXISTS _sb_documents_by_table ON _sb_documents (tbl, id);
 CREATE TABLE IF NOT EXISTS _sb_entries (
     idx bigint NOT NULL, key bytea NOT NULL, id text NOT NULL, PRIMARY KEY (idx, key)
 );
+CREATE TABLE IF NOT EXISTS _sb_idempotency (
+    key text COLLATE \"C\" PRIMARY KEY, response text NOT NULL, created double precision NOT NULL
+);
 ";
 
 /// A PostgreSQL database.
@@ -449,6 +452,35 @@ impl PostgresTx {
         let statement = client.prepare_cached(sql).await?;
         client.execute(&statement, params).await?;
         Ok(())
+    }
+
+    pub(crate) async fn idempotency_get(&mut self, key: &str) -> Result<Option<String>, Fault> {
+        let client = self.client()?;
+        let statement = client
+            .prepare_cached("SELECT response FROM _sb_idempotency WHERE key = $1")
+            .await?;
+        let row = client.query_opt(&statement, &[&key]).await?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    pub(crate) async fn idempotency_put(
+        &mut self,
+        key: &str,
+        response: &str,
+        created: f64,
+    ) -> Result<(), Fault> {
+        self.execute(
+            "INSERT INTO _sb_idempotency (key, response, created) VALUES ($1, $2, $3)",
+            &[&key, &response, &created],
+        )
+        .await
+    }
+
+    pub(crate) async fn idempotency_prune(&mut self, before: f64) -> Result<u64, Fault> {
+        Ok(self
+            .client()?
+            .execute("DELETE FROM _sb_idempotency WHERE created < $1", &[&before])
+            .await?)
     }
 
     // --- Evolution (start-up only) ---

@@ -41,6 +41,9 @@ CREATE INDEX IF NOT EXISTS _sb_documents_by_table ON _sb_documents (tbl, id);
 CREATE TABLE IF NOT EXISTS _sb_entries (
     idx INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (idx, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _sb_idempotency (
+    key TEXT PRIMARY KEY, response TEXT NOT NULL, created REAL NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// An open SQLite database.
@@ -302,6 +305,34 @@ impl SqliteTx {
                  WHERE name = ?1 RETURNING last_creation",
             )?
             .query_row(params![table, now, super::CREATION_STEP], |r| r.get(0))?)
+    }
+
+    pub(crate) fn idempotency_get(&mut self, key: &str) -> Result<Option<String>, Fault> {
+        Ok(self
+            .lease
+            .prepare_cached("SELECT response FROM _sb_idempotency WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub(crate) fn idempotency_put(
+        &mut self,
+        key: &str,
+        response: &str,
+        created: f64,
+    ) -> Result<(), Fault> {
+        self.lease
+            .prepare_cached(
+                "INSERT INTO _sb_idempotency (key, response, created) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![key, response, created])?;
+        Ok(())
+    }
+
+    pub(crate) fn idempotency_prune(&mut self, before: f64) -> Result<u64, Fault> {
+        Ok(self
+            .lease
+            .execute("DELETE FROM _sb_idempotency WHERE created < ?1", [before])? as u64)
     }
 
     // --- Evolution (start-up only) ---

@@ -92,6 +92,25 @@ impl Transaction {
         conn.sequence().await.map_err(|fault| self.fail(fault))
     }
 
+    /// The response stored for the mutation with idempotency key `key`,
+    /// when one committed.
+    pub(crate) async fn idempotent_response(&self, key: &str) -> Result<Option<String>, ApiError> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or_else(|| ApiError::internal(ENDED))?;
+        conn.idempotency_get(key)
+            .await
+            .map_err(|fault| self.fail(fault))
+    }
+
+    /// Stores `response` under `key`, committed with this transaction.
+    pub(crate) async fn remember(&self, key: &str, response: &str) -> Result<(), ApiError> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard.as_mut().ok_or_else(|| ApiError::internal(ENDED))?;
+        conn.idempotency_put(key, response, super::now_ms())
+            .await
+            .map_err(|fault| self.fail(fault))
+    }
+
     fn wrote(&self, record: impl FnOnce(&mut WriteSet)) {
         record(&mut lock(&self.writes));
     }
@@ -391,7 +410,7 @@ mod tests {
         let mut expected = [keys(&store, &ann_doc), keys(&store, &amy_doc)].concat();
         expected.sort();
         expected.dedup();
-        assert_eq!(renamed.documents, [ann.clone()]);
+        assert_eq!(renamed.documents, [ann.as_str()]);
         assert_eq!(renamed.keys, expected);
         assert_eq!(renamed.keys.len(), 3);
         let by_creation = store.index("users", BY_CREATION_TIME).unwrap().id;
@@ -408,7 +427,7 @@ mod tests {
         tx.delete("users", &bob_doc).await.unwrap();
         let deleted = tx.writes();
         tx.commit().await.unwrap();
-        assert_eq!(deleted.documents, [bob.clone()]);
+        assert_eq!(deleted.documents, [bob.as_str()]);
         assert_eq!(deleted.keys, keys(&store, &bob_doc));
 
         // Reads alone write nothing: no sequence, nothing published.

@@ -54,7 +54,15 @@ async fn call(
         .entry(key)
         .ok_or_else(|| ApiError::not_found("no such function"))?;
     let value = functions
-        .serve(entry, Call { headers, identity }, body)
+        .serve(
+            entry,
+            Call {
+                headers,
+                identity,
+                live: None,
+            },
+            body,
+        )
         .await?;
     // `{"value":` + the encoded value + `}`: the value is JSON already.
     let mut answer = Vec::with_capacity(value.len() + 10);

@@ -5,6 +5,7 @@ use super::{args, finite, panic::CatchPanic, run};
 use crate::auth::{Auth, Identity};
 use crate::ctx::Callers;
 use crate::model::DataModel;
+use crate::store::reads::ReadSet;
 use crate::store::Store;
 use crate::{ActionCtx, ApiError, MutationCtx, QueryCtx};
 use axum::body::Bytes;
@@ -24,6 +25,38 @@ type Run = Box<dyn Fn(Arc<Functions>, Call, Bytes) -> Reply + Send + Sync>;
 pub(crate) struct Call {
     pub(crate) headers: HeaderMap,
     pub(crate) identity: Option<Arc<Identity>>,
+    /// Set by the WebSocket endpoint (see [`Live`]).
+    pub(crate) live: Option<Arc<Live>>,
+}
+
+/// A call from a live connection: a query records its read set and
+/// snapshot sequence, a mutation its commit sequence and idempotency key.
+#[derive(Default)]
+pub(crate) struct Live {
+    pub(crate) idempotency_key: Option<String>,
+    ran: std::sync::Mutex<Option<(ReadSet, u64)>>,
+}
+
+impl Live {
+    pub(crate) fn with_key(key: Option<String>) -> Self {
+        Live {
+            idempotency_key: key,
+            ran: Default::default(),
+        }
+    }
+
+    pub(super) fn ran(&self, reads: ReadSet, sequence: u64) {
+        *self.ran.lock().unwrap_or_else(|poison| poison.into_inner()) = Some((reads, sequence));
+    }
+
+    /// What the call read (queries) and its sequence: a query's snapshot,
+    /// a mutation's commit (or, when it wrote nothing, the one it read at).
+    pub(crate) fn outcome(&self) -> Option<(ReadSet, u64)> {
+        self.ran
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .take()
+    }
 }
 
 /// The registered functions and the store they run on.
@@ -56,6 +89,23 @@ impl Functions {
 
     pub(super) fn entry(&self, key: (&'static str, &'static str)) -> Option<&Entry> {
         self.entries.get(&key)
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn auth(&self) -> Option<&Auth> {
+        self.auth.as_ref()
+    }
+
+    /// The kind (`query`, `mutation`, `action`) of a function served to
+    /// clients; `None` for an unknown or internal one.
+    pub(crate) fn public_kind(&self, module: &str, function: &str) -> Option<&'static str> {
+        self.entries
+            .get(&(module, function))
+            .filter(|entry| !entry.internal)
+            .map(|entry| entry.kind)
     }
 
     /// Runs `module.function` of kind `kind` with JSON `args`; its result as
@@ -114,6 +164,7 @@ where
                 &functions.store,
                 call.headers,
                 identity,
+                call.live.as_deref(),
                 move |ctx: QueryCtx<M, C>| handler(state, ctx, args),
             )
             .await?;
@@ -144,22 +195,44 @@ where
             // Bad arguments fail before a transaction starts; a retry reads
             // them afresh, so no state of a failed attempt carries over.
             let mut first = Some(args::parse::<A>(&body)?);
-            let (value, _sequence) = run::mutation(
+            let key = call
+                .live
+                .as_ref()
+                .and_then(|live| live.idempotency_key.clone());
+            let (value, sequence) = run::mutation(
                 &functions.store,
                 call.headers,
                 identity,
                 |ctx: MutationCtx<M, C>| {
                     let args = first.take().map_or_else(|| args::parse::<A>(&body), Ok);
                     let (state, handler) = (state.clone(), handler.clone());
+                    let key = key.clone();
                     async move {
+                        let tx = ctx.shared_transaction();
+                        // A known key: the mutation committed before (a
+                        // resend after a reconnection); answer as it did.
+                        if let Some(key) = &key {
+                            if let Some(stored) = tx.idempotent_response(key).await? {
+                                return Ok(stored.into_bytes());
+                            }
+                        }
                         let value = handler(state, ctx, args?).await?;
                         // Encoded before the commit: a result that cannot be
                         // answered leaves no trace either.
-                        encode(&value)
+                        let encoded = encode(&value)?;
+                        if let Some(key) = &key {
+                            let text = std::str::from_utf8(&encoded)
+                                .map_err(|_| ApiError::internal("an encoded result is no UTF-8"))?;
+                            tx.remember(key, text).await?;
+                        }
+                        Ok(encoded)
                     }
                 },
             )
             .await?;
+            if let Some(live) = &call.live {
+                live.ran(ReadSet::default(), sequence);
+            }
             Ok(value)
         })
     });

@@ -12,7 +12,7 @@ mod json_path;
 mod panic;
 pub(crate) mod run;
 
-pub(crate) use functions::{Call, Functions};
+pub(crate) use functions::{Call, Functions, Live};
 
 use crate::ctx::Callers;
 use crate::model::DataModel;
@@ -41,6 +41,7 @@ pub struct RouterBuilder<S, M> {
     fingerprint: HeaderValue,
     store: Store,
     auth: Option<Auth>,
+    live: crate::options::LiveOptions,
     entries: HashMap<(&'static str, &'static str), Entry>,
     model: PhantomData<fn() -> M>,
 }
@@ -65,6 +66,7 @@ where
             fingerprint,
             store,
             auth: None,
+            live: Default::default(),
             entries: HashMap::new(),
             model: PhantomData,
         }
@@ -76,6 +78,7 @@ where
     /// functions that require one always answer 401.
     pub fn options(mut self, options: RouterOptions) -> Self {
         self.auth = options.auth;
+        self.live = options.live;
         self
     }
 
@@ -204,6 +207,28 @@ where
             .collect();
         let mut router = health::route(Router::new(), self.store.clone());
         let functions = Arc::new(Functions::new(self.store, self.auth, self.entries));
+        // Started by the first connection: `finish` may run outside a
+        // tokio runtime, the engine's tasks cannot.
+        let engine = Arc::new(std::sync::OnceLock::new());
+        let (live_functions, fingerprint, live) = (
+            functions.clone(),
+            self.fingerprint.to_str().unwrap_or_default().to_owned(),
+            self.live,
+        );
+        let socket = move |request: Request| {
+            let engine = engine
+                .get_or_init(|| {
+                    crate::live::Engine::start(
+                        live_functions.clone(),
+                        fingerprint.clone(),
+                        live.limits,
+                        live.metrics.clone(),
+                    )
+                })
+                .clone();
+            crate::live::endpoint(engine, request.into_parts().0)
+        };
+        router = router.route("/api/ws", axum::routing::get(socket));
         for (module, function) in public {
             let functions = functions.clone();
             let endpoint =

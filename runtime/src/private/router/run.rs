@@ -22,11 +22,14 @@ pub(crate) const MAX_ATTEMPTS: u32 = 40;
 /// again (8 clients × 500 increments of one row: some lost 40 times).
 const IN_TURN_AFTER: u32 = 2;
 
-/// Runs a query handler on a fresh snapshot.
+/// Runs a query handler on a fresh snapshot. For a live query (`live`),
+/// the snapshot's commit sequence and what the handler read go to `live`,
+/// whether it succeeded or failed.
 pub(crate) async fn query<M, C, F, Fut, R>(
     store: &Store,
     headers: HeaderMap,
     identity: C::Held,
+    live: Option<&super::functions::Live>,
     handler: F,
 ) -> Result<R, ApiError>
 where
@@ -35,12 +38,20 @@ where
     F: FnOnce(QueryCtx<M, C>) -> Fut,
     Fut: Future<Output = Result<R, ApiError>>,
 {
-    let tx = Arc::new(
-        Transaction::begin(store, Mode::Read)
-            .await
-            .map_err(unavailable)?,
-    );
+    let mode = if live.is_some() {
+        Mode::Snapshot
+    } else {
+        Mode::Read
+    };
+    let tx = Arc::new(Transaction::begin(store, mode).await.map_err(unavailable)?);
+    let snapshot = match live {
+        Some(_) => Some(tx.snapshot_sequence().await?),
+        None => None,
+    };
     let result = CatchPanic::new(handler(QueryCtx::new(tx.clone(), headers, identity))).await;
+    if let (Some(live), Some(snapshot)) = (live, snapshot) {
+        live.ran(tx.reads(), snapshot);
+    }
     tx.rollback().await;
     result?
 }
