@@ -99,6 +99,50 @@ async fn conflicts(addresses: &[SocketAddr]) -> Result<u64, String> {
     Ok(total)
 }
 
+/// Commit through A → update on a client of B, `mutations` times, with
+/// clients on B subscribed to `users` users.
+pub async fn propagation(
+    app: &Path,
+    admin: &str,
+    users: usize,
+    mutations: usize,
+) -> Result<crate::propagation::Propagation, String> {
+    let database = Database::fresh(&Backend::Postgres(admin.to_owned())).await?;
+    let a = Server::start(app, &["--db", &database.url])?;
+    let b = Server::start(app, &["--db", &database.url])?;
+    let ids = crate::create_users(&a, users).await?;
+    // Warm-up: connections, prepared statements.
+    crate::propagation::run(a.address, b.address, &ids, 50).await?;
+    crate::propagation::run(a.address, b.address, &ids, mutations).await
+}
+
+/// The propagation table.
+pub fn propagation_markdown(p: &crate::propagation::Propagation, users: usize) -> String {
+    use crate::propagation::quantile;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n### A commit through instance A reaching a client of instance B ({} addKarma, one at a time, {users} subscriptions on B)\n",
+        p.from_send.len()
+    );
+    let _ = writeln!(out, "| measured from | p50 | p99 | max |");
+    let _ = writeln!(out, "|---|---:|---:|---:|");
+    for (label, sorted) in [
+        ("sending the mutation to A", &p.from_send),
+        ("A's response (commit acknowledged)", &p.from_response),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {label} | {:.2} ms | {:.2} ms | {:.2} ms |",
+            ms(quantile(sorted, 0.5)),
+            ms(quantile(sorted, 0.99)),
+            ms(sorted.last().copied().unwrap_or_default())
+        );
+    }
+    out
+}
+
 /// The table.
 pub fn markdown(rows: &[Row], seconds: f64) -> String {
     let mut out = String::new();

@@ -9,6 +9,7 @@ mod baseline;
 mod database;
 mod instances;
 mod load;
+mod propagation;
 mod report;
 mod seed;
 mod server;
@@ -52,6 +53,9 @@ struct Cli {
     /// Users `--only instances` spreads addKarma over (1: one hot row).
     #[arg(long, value_delimiter = ',', default_values_t = [64, 1])]
     instance_users: Vec<usize>,
+    /// Mutations timed from instance A to a client of instance B.
+    #[arg(long, default_value_t = 1000)]
+    propagation_mutations: usize,
     /// Rounds of `--only instances` (each cell once per round).
     #[arg(long, default_value_t = 2)]
     instance_rounds: usize,
@@ -175,6 +179,9 @@ async fn bench(cli: &Cli) -> Result<(), String> {
         )
         .await?;
         print!("{}", instances::markdown(&rows, cli.seconds));
+        let propagation =
+            instances::propagation(&binaries.app, admin, 64, cli.propagation_mutations).await?;
+        print!("{}", instances::propagation_markdown(&propagation, 64));
         return Ok(());
     }
     let mut backends = vec![database::Backend::Sqlite];
