@@ -32,7 +32,7 @@ const TURN_LOCK: i64 = 0x7362_7475_726e_6c6b;
 /// The advisory lock that serializes start-up evolution between instances.
 const EVOLVE_LOCK: i64 = 0x7362_6576_6f6c_7665;
 
-const SETUP: &str = "
+pub(super) const SETUP: &str = "
 CREATE TABLE IF NOT EXISTS _sb_meta (key text PRIMARY KEY, value bigint NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS _sb_commit_seq;
 CREATE TABLE IF NOT EXISTS _sb_tables (

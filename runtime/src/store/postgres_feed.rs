@@ -445,6 +445,114 @@ mod tests {
         assert_eq!(plan(6, 0, vec![logged(5), logged(7)], None), [commit(7)]);
     }
 
+    /// A fresh database with the store's tables, and a client on it.
+    async fn database(label: &str) -> Client {
+        const VAR: &str = "SCHEMABRIDGE_TEST_POSTGRES_URL";
+        let url = std::env::var(VAR).unwrap_or_else(|_| {
+            panic!("{VAR} is not set: start a throwaway PostgreSQL with scripts/pg-test-cluster.sh")
+        });
+        let connect = |url: String| async move {
+            let (client, connection) = tokio_postgres::connect(&url, NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client
+        };
+        let admin = connect(url.clone()).await;
+        let name = format!("sb_feed_{label}_{}", std::process::id());
+        // Two statements: CREATE DATABASE cannot share a transaction block.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            admin
+                .batch_execute(&sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+        let client = connect(format!("{base}/{name}")).await;
+        client
+            .batch_execute(super::super::postgres::SETUP)
+            .await
+            .unwrap();
+        client.batch_execute(SETUP).await.unwrap();
+        client
+    }
+
+    /// Logs `sequence` as a commit `age_minutes` old (and draws numbers up to it).
+    async fn log(client: &Client, sequence: i64, age_minutes: i64) {
+        client
+            .execute(
+                "INSERT INTO _sb_commits (sequence, documents, key_indexes, keys, committed_at) \
+                 VALUES ($1, ARRAY[$2], '{}', '{}', now() - make_interval(mins => $3))",
+                &[&sequence, &format!("d{sequence}"), &(age_minutes as i32)],
+            )
+            .await
+            .unwrap();
+        client
+            .execute("SELECT setval('_sb_commit_seq', $1)", &[&sequence])
+            .await
+            .unwrap();
+    }
+
+    async fn reader<'a>(client: &'a Client, sequencer: &'a Sequencer) -> Reader<'a> {
+        Reader {
+            client,
+            read: client.prepare(READ).await.unwrap(),
+            last_drawn: client.prepare(LAST_DRAWN).await.unwrap(),
+            sequencer,
+        }
+    }
+
+    #[tokio::test]
+    async fn pruning_keeps_the_newest_row_and_a_follower_behind_it_misses_the_rest() {
+        let client = database("prune").await;
+        for sequence in 1..=4 {
+            log(&client, sequence, 30).await;
+        }
+        prune_log(&client, RETAIN).await.unwrap();
+        let left: i64 = client
+            .query_one("SELECT count(*) FROM _sb_commits", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(left, 1, "everything old but the newest row is pruned");
+        log(&client, 5, 0).await;
+        let sequencer = Sequencer::new(0);
+        let mut commits = sequencer.subscribe();
+        reader(&client, &sequencer)
+            .await
+            .catch_up(false)
+            .await
+            .unwrap();
+        assert_eq!(sequencer.released(), 5);
+        let mut released = Vec::new();
+        while let Ok(commit) = commits.try_recv() {
+            released.push((commit.sequence, commit.writes.documents.clone()));
+        }
+        // 1..=3 were pruned (released with unknown writes); 4 and 5 read.
+        assert_eq!(released.len(), 5);
+        assert_eq!(released[3], (4, vec!["d4".to_owned()]));
+        assert_eq!(released[4], (5, vec!["d5".to_owned()]));
+    }
+
+    #[tokio::test]
+    async fn numbers_missing_at_the_tail_are_settled_on_the_poll() {
+        let client = database("tail").await;
+        log(&client, 1, 0).await;
+        log(&client, 3, 0).await;
+        // Drawn by commits that failed, none after them.
+        client
+            .execute("SELECT setval('_sb_commit_seq', 5)", &[])
+            .await
+            .unwrap();
+        let sequencer = Sequencer::new(0);
+        let reader = reader(&client, &sequencer).await;
+        reader.catch_up(false).await.unwrap();
+        assert_eq!(sequencer.released(), 3, "2 is a gap: 3 is visible");
+        reader.catch_up(true).await.unwrap();
+        assert_eq!(sequencer.released(), 5, "4 and 5 settled under the lock");
+    }
+
     #[test]
     fn the_commit_statement_notifies_the_channel_followers_listen_on() {
         assert!(LOG_COMMIT.contains("pg_notify('sb_commits'"));
