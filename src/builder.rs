@@ -48,6 +48,20 @@ impl Builder {
         self
     }
 
+    /// Whether to write `react.ts` (`SchemaBridgeProvider`, `useQuery`,
+    /// `useMutation`, `useConnectionState`) into the TypeScript folder.
+    pub fn react(mut self, emit: bool) -> Self {
+        self.targets.frameworks.react = emit;
+        self
+    }
+
+    /// Whether to write `solid.ts` (`SchemaBridgeProvider`, `createQuery`,
+    /// `createMutation`, `createConnectionState`) into the TypeScript folder.
+    pub fn solid(mut self, emit: bool) -> Self {
+        self.targets.frameworks.solid = emit;
+        self
+    }
+
     /// Whether to print `cargo:rerun-if-changed` for the schema. By default
     /// it is printed when running inside a build script (`OUT_DIR` is set).
     pub fn emit_rerun_if_changed(mut self, emit: bool) -> Self {

@@ -84,6 +84,7 @@ fn generate(root: &Path) {
     let targets = Targets {
         rust_out: Some(root.join("server/src/schema.rs")),
         ts_out: Some(root.join("ts")),
+        ..Targets::default()
     };
     write(&plan(&schema, &targets))
         .unwrap_or_else(|error| panic!("cannot write the bindings: {error:?}"));

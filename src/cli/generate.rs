@@ -1,9 +1,10 @@
-//! `schemabridge generate [SCHEMA] --rust-out FILE --ts-out DIR [--check] [--watch]`
+//! `schemabridge generate [SCHEMA] --rust-out FILE --ts-out DIR [--react] [--solid] [--check] [--watch]`
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{exit, fail_usage, Format, Io};
+use crate::emit::ts::Frameworks;
 use crate::output::{self, Targets};
 
 #[derive(Debug, clap::Args)]
@@ -18,6 +19,12 @@ pub struct Args {
     /// The folder of generated TypeScript files.
     #[arg(long, value_name = "DIR")]
     pub ts_out: Option<PathBuf>,
+    /// Also write `react.ts` (provider and hooks) into the TypeScript folder.
+    #[arg(long, requires = "ts_out")]
+    pub react: bool,
+    /// Also write `solid.ts` (provider and primitives) into the TypeScript folder.
+    #[arg(long, requires = "ts_out")]
+    pub solid: bool,
     /// Write nothing; exit 1 and print a diff if any output is out of date.
     #[arg(long, conflicts_with = "watch")]
     pub check: bool,
@@ -34,6 +41,10 @@ impl Args {
         Targets {
             rust_out: self.rust_out.clone(),
             ts_out: self.ts_out.clone(),
+            frameworks: Frameworks {
+                react: self.react,
+                solid: self.solid,
+            },
         }
     }
 
@@ -45,6 +56,11 @@ impl Args {
         }
         if let Some(path) = &self.ts_out {
             line.push_str(&format!(" --ts-out {}", path.display()));
+        }
+        for (flag, on) in [(" --react", self.react), (" --solid", self.solid)] {
+            if on {
+                line.push_str(flag);
+            }
         }
         line
     }

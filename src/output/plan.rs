@@ -12,6 +12,8 @@ pub struct Targets {
     pub rust_out: Option<PathBuf>,
     /// The folder of generated TypeScript files.
     pub ts_out: Option<PathBuf>,
+    /// Which framework bindings to add to the TypeScript folder.
+    pub frameworks: crate::emit::ts::Frameworks,
 }
 
 /// Every file the schema generates, and the folder whose stale generated
@@ -28,7 +30,7 @@ pub fn plan(schema: &ir::Schema, targets: &Targets) -> Planned {
         files.push((path.clone(), crate::emit::rust::emit(schema)));
     }
     if let Some(dir) = &targets.ts_out {
-        for file in crate::emit::ts::emit(schema) {
+        for file in crate::emit::ts::emit_with(schema, targets.frameworks) {
             files.push((dir.join(&file.path), file.contents));
         }
     }

@@ -1,4 +1,5 @@
-//! templates/client.ts against its tests (tests/ts/client.test.ts):
+//! templates/client.ts against its tests (tests/ts/client.test.ts, and
+//! tests/ts/live.test.ts for the live connection against a scripted socket):
 //! compiled by tsc (with lib ES2022 and @types/node but no DOM, so the
 //! template is known to build in a Node-only project too), then run by
 //! `node --test`.
@@ -23,8 +24,12 @@ fn client_template_passes_its_node_tests() {
     let output = node()
         .arg("--test")
         .arg(out.join("tests/ts/client.test.js"))
+        .arg(out.join("tests/ts/live.test.js"))
         .output()
         .expect("cannot run node");
     let _ = std::fs::remove_dir_all(&out);
-    assert_success(&output, "node --test (tests/ts/client.test.ts)");
+    assert_success(
+        &output,
+        "node --test (tests/ts/client.test.ts, live.test.ts)",
+    );
 }

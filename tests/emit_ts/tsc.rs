@@ -2,12 +2,14 @@
 //! may be (tsconfig.json: `strict`, `noUnusedLocals`, `noUnusedParameters`,
 //! `exactOptionalPropertyTypes`, …), with the current and the oldest
 //! supported TypeScript; and tests/ts/usage.ts must type-check against
-//! them, its `@ts-expect-error` lines proving that misuse does not. Each
-//! case is written to target/ts-compile/<case>/.
+//! them, its `@ts-expect-error` lines proving that misuse does not; so
+//! must tests/ts/usage-react.ts and usage-solid.ts against the React and
+//! Solid bindings (`--react`, `--solid`) and the real `@types/react` and
+//! `solid-js`. Each case is written to target/ts-compile/<case>/.
 
 use std::path::{Path, PathBuf};
 
-use schemabridge::emit::ts::emit;
+use schemabridge::emit::ts::{emit, emit_with, Frameworks};
 use schemabridge::ir::Schema;
 
 use super::cases::{self, Case};
@@ -28,12 +30,26 @@ fn write_bindings(dir: &Path, schema: &Schema) {
     }
 }
 
+/// Writes the bindings of `schema` with `react.ts` and `solid.ts` into `dir`.
+fn write_bindings_with_frameworks(dir: &Path, schema: &Schema) {
+    let frameworks = Frameworks {
+        react: true,
+        solid: true,
+    };
+    for file in emit_with(schema, frameworks) {
+        write_file(&dir.join(&file.path), &file.contents);
+    }
+}
+
 /// A tsconfig in `dir` that extends the repository's and checks `include`,
 /// as a browser project would: lib DOM and no Node types.
 fn write_tsconfig(dir: &Path, include: &[&str]) -> PathBuf {
     let config = serde_json::json!({
         "extends": repo_root().join("tsconfig.json"),
-        "compilerOptions": { "noEmit": true, "lib": ["ES2022", "DOM"], "types": [] },
+        // skipLibCheck: solid-js's declarations name DOM events that
+        // TypeScript 5.4's lib lacks. It skips only .d.ts files from
+        // node_modules; every generated file is a .ts file, checked in full.
+        "compilerOptions": { "noEmit": true, "lib": ["ES2022", "DOM"], "types": [], "skipLibCheck": true },
         "include": include,
         "exclude": [],
     });
@@ -64,13 +80,16 @@ fn write_all() -> PathBuf {
         .iter()
         .find(|case| case.name == "checked-schema.example");
     let usage = root.join(USAGE);
-    write_bindings(&usage.join("generated"), &example.unwrap().schema);
-    let source = std::fs::read_to_string(repo_root().join("tests/ts/usage.ts")).unwrap();
-    write_file(&usage.join("usage.ts"), &source);
+    write_bindings_with_frameworks(&usage.join("generated"), &example.unwrap().schema);
+    for name in USAGE_FILES {
+        let source = std::fs::read_to_string(repo_root().join("tests/ts").join(name)).unwrap();
+        write_file(&usage.join(name), &source);
+    }
     write_tsconfig(&root, &["**/*.ts"])
 }
 
 const USAGE: &str = "usage";
+const USAGE_FILES: [&str; 3] = ["usage.ts", "usage-react.ts", "usage-solid.ts"];
 
 /// Removes the folders of cases that no longer exist, which tsc would
 /// otherwise keep checking.

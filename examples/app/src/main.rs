@@ -5,12 +5,14 @@
 //!
 //! ```sh
 //! cargo run --release -p example-app -- --listen 127.0.0.1:3000 --db app.db
+//! # then open http://127.0.0.1:3000/#ada: users, their karma and preferences, live
 //! # signed-in functions (users.me, users.register) need an identity provider:
 //! #   --auth-issuer https://your-app.clerk.accounts.dev --auth-audience convex
 //! ```
 
 mod chart;
 mod notes;
+mod page;
 mod readings;
 mod users;
 
@@ -23,6 +25,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use schemabridge_runtime::auth::JwksSource;
+use schemabridge_runtime::axum::serve::ListenerExt;
 use schemabridge_runtime::{Auth, AuthConfig, Provider, RouterOptions, Store};
 
 /// The handlers' state: none of their own, everything is in the store.
@@ -108,9 +111,13 @@ async fn main() -> ExitCode {
     };
     // The listener accepts calls from here on; say so once.
     println!("listening on http://{address}");
-    match schemabridge_runtime::axum::serve(listener, schema::router_with(App, store, options))
-        .await
-    {
+    // Live queries send small WebSocket frames: without TCP_NODELAY they
+    // wait for delayed ACKs (docs/benchmarks.md, "live queries").
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let app = schema::router_with(App, store, options).merge(page::routes());
+    match schemabridge_runtime::axum::serve(listener, app).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: the server stopped: {error}");

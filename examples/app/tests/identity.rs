@@ -220,6 +220,7 @@ fn the_typescript_client_signs_in_refreshes_and_signs_out() {
     let targets = schemabridge::output::Targets {
         rust_out: None,
         ts_out: Some(dir.join("ts")),
+        ..Default::default()
     };
     schemabridge::output::write(&schemabridge::output::plan(&schema, &targets)).unwrap();
     std::fs::copy(

@@ -53,6 +53,12 @@ async fn serve(url: &str, options: RouterOptions) -> Live {
     let router = schema::router_with(App, store, options.live_metrics(metrics.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    let listener = {
+        use schemabridge_runtime::axum::serve::ListenerExt;
+        listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        })
+    };
     tokio::spawn(async move {
         schemabridge_runtime::axum::serve(listener, router)
             .await

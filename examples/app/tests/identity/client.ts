@@ -5,6 +5,8 @@
 
 import assert from "node:assert/strict";
 
+import WebSocket from "ws";
+
 import { api, SchemaBridgeClient, SchemaBridgeError } from "./ts/index.js";
 
 const url = process.env["SCHEMABRIDGE_URL"] ?? "";
@@ -59,5 +61,39 @@ await unauthenticated(client.query(api.users.me));
 await unauthenticated(client.mutation(api.users.register, { email: "eve@example.com" }));
 // ... while functions open to anyone still answer.
 assert.equal((await client.query(api.users.byClerkId, { clerkId: "user_ada" }))?._id, id);
+
+// Live, over the WebSocket: a subscription to `me` follows the caller.
+// Signed out it fails; with an expired token the server refuses the
+// Authenticate and closes the socket, the client fetches a fresh token
+// (forceRefresh) and reconnects; then another caller; then signed out.
+const live = new SchemaBridgeClient(url, { WebSocket });
+const seen: string[] = [];
+live.subscribe(
+  api.users.me,
+  {},
+  (user) => seen.push(user?.clerkId ?? "nobody"),
+  (error) => seen.push(error.code),
+);
+async function until(last: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (seen.at(-1) !== last) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${last}; saw ${seen.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+await until("unauthenticated");
+const liveAsked: boolean[] = [];
+live.setAuth(async ({ forceRefresh }) => {
+  liveAsked.push(forceRefresh);
+  return forceRefresh ? fresh : expired;
+});
+await until("user_ada");
+assert.deepEqual(liveAsked, [false, true]);
+live.setAuth(async () => other);
+await until("nobody");
+live.clearAuth();
+await until("unauthenticated");
+assert.deepEqual(seen, ["unauthenticated", "user_ada", "nobody", "unauthenticated"]);
+live.close();
 
 console.log("identity client: ok");
