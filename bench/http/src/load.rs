@@ -40,6 +40,18 @@ pub async fn run(
     clients: usize,
     duration: Duration,
 ) -> Measured {
+    run_on(&[address], path, bodies, clients, duration).await
+}
+
+/// `run` with the clients spread over several servers: client `i` calls
+/// `addresses[i % addresses.len()]`.
+pub async fn run_on(
+    addresses: &[SocketAddr],
+    path: &str,
+    bodies: &[Bytes],
+    clients: usize,
+    duration: Duration,
+) -> Measured {
     let started = Instant::now();
     let deadline = started + duration;
     let tasks: Vec<_> = (0..clients)
@@ -47,6 +59,7 @@ pub async fn run(
             let bodies: Vec<Bytes> = (0..bodies.len())
                 .map(|k| bodies[(i + k * clients) % bodies.len()].clone())
                 .collect();
+            let address = addresses[i % addresses.len()];
             tokio::spawn(client(address, path.to_owned(), bodies, deadline))
         })
         .collect();
@@ -194,4 +207,24 @@ pub async fn call(
     } else {
         Err(format!("{path}: {status} {reply}"))
     }
+}
+
+/// `GET path`: the parsed JSON body (the health check).
+pub async fn get(address: SocketAddr, path: &str) -> Result<serde_json::Value, String> {
+    let mut sender = connect(address).await?;
+    let request = Request::get(path)
+        .header("host", "127.0.0.1")
+        .body(Full::new(Bytes::new()))
+        .expect("a request");
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    serde_json::from_slice(&bytes).map_err(|e| format!("GET {path}: {e}"))
 }

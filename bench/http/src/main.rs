@@ -7,7 +7,9 @@
 
 mod baseline;
 mod database;
+mod instances;
 mod load;
+mod propagation;
 mod report;
 mod seed;
 mod server;
@@ -43,9 +45,20 @@ struct Cli {
     /// Table sizes for the indexed lookup on PostgreSQL (default: --lookup-sizes).
     #[arg(long, value_delimiter = ',')]
     postgres_lookup_sizes: Option<Vec<u64>>,
-    /// Only the per-call table (`calls`) or only the indexed lookup (`lookups`).
-    #[arg(long, value_parser = ["calls", "lookups"])]
+    /// Only the per-call table (`calls`), only the indexed lookup
+    /// (`lookups`), or only addKarma through one and two instances on one
+    /// PostgreSQL database (`instances`: not part of the default run).
+    #[arg(long, value_parser = ["calls", "lookups", "instances"])]
     only: Option<String>,
+    /// Users `--only instances` spreads addKarma over (1: one hot row).
+    #[arg(long, value_delimiter = ',', default_values_t = [64, 1])]
+    instance_users: Vec<usize>,
+    /// Mutations timed from instance A to a client of instance B.
+    #[arg(long, default_value_t = 1000)]
+    propagation_mutations: usize,
+    /// Rounds of `--only instances` (each cell once per round).
+    #[arg(long, default_value_t = 2)]
+    instance_rounds: usize,
     /// Clients of the indexed lookup.
     #[arg(long, default_value_t = 8)]
     lookup_clients: usize,
@@ -151,6 +164,26 @@ async fn bench(cli: &Cli) -> Result<(), String> {
     }
     let binaries = Binaries { app, me };
     let duration = Duration::from_secs_f64(cli.seconds);
+    if cli.only.as_deref() == Some("instances") {
+        let admin = cli
+            .postgres
+            .as_deref()
+            .ok_or("--only instances needs --postgres URL (or SCHEMABRIDGE_TEST_POSTGRES_URL)")?;
+        let rows = instances::run(
+            &binaries.app,
+            admin,
+            &cli.instance_users,
+            &cli.clients,
+            duration,
+            cli.instance_rounds,
+        )
+        .await?;
+        print!("{}", instances::markdown(&rows, cli.seconds));
+        let propagation =
+            instances::propagation(&binaries.app, admin, 64, cli.propagation_mutations).await?;
+        print!("{}", instances::propagation_markdown(&propagation, 64));
+        return Ok(());
+    }
     let mut backends = vec![database::Backend::Sqlite];
     match &cli.postgres {
         Some(url) => backends.push(database::Backend::Postgres(url.clone())),

@@ -8,6 +8,7 @@ mod evolve;
 pub(crate) mod key;
 pub(crate) mod limits;
 mod postgres;
+mod postgres_feed;
 pub(crate) mod reads;
 mod sqlite;
 mod tx;
@@ -18,6 +19,7 @@ use postgres::{Postgres, PostgresTx};
 use sqlite::{Sqlite, SqliteTx};
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 pub(crate) use tx::{Stored, Transaction};
@@ -43,7 +45,11 @@ struct Inner {
     /// table → its indexes, `by_creation_time` first.
     table_indexes: HashMap<&'static str, Vec<Arc<IndexInfo>>>,
     /// Commits in order, for live queries.
-    commits: writes::Sequencer,
+    commits: Arc<writes::Sequencer>,
+    /// On PostgreSQL: follows the commits of every instance into `commits`.
+    _feed: Option<postgres_feed::Feed>,
+    /// Mutation attempts that lost a race and ran again (or gave up).
+    conflicts: AtomicU64,
 }
 
 enum Backend {
@@ -134,17 +140,26 @@ impl Store {
             }
             indexes.insert((table, name), info);
         }
-        let store = Store {
+        // Commits made before this store opened are in the past.
+        let released = exact_sequence(&backend)
+            .await
+            .map_err(StoreError::from_fault)?;
+        let commits = Arc::new(writes::Sequencer::new(0));
+        commits.start_at(released);
+        let feed = match &backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(db) => Some(db.follow(commits.clone())),
+        };
+        Ok(Store {
             inner: Arc::new(Inner {
                 backend,
                 indexes,
                 table_indexes,
-                commits: writes::Sequencer::new(0),
+                commits,
+                _feed: feed,
+                conflicts: AtomicU64::new(0),
             }),
-        };
-        // Commits made before this store opened are in the past.
-        store.inner.commits.start_at(store.sequence().await?);
-        Ok(store)
+        })
     }
 
     /// Hands a commit to live queries. Commits are released in sequence
@@ -163,6 +178,30 @@ impl Store {
     /// The last released commit sequence.
     pub(crate) fn released(&self) -> u64 {
         self.inner.commits.released()
+    }
+
+    /// The latest committed sequence, for the health check: on PostgreSQL
+    /// the newest row of the commit log, which a commit in flight (that has
+    /// drawn its number) is not yet.
+    pub(crate) async fn committed(&self) -> Result<u64, Fault> {
+        match &self.inner.backend {
+            Backend::Postgres(db) => db.committed().await,
+            // Writes are serialized: the latest number is committed.
+            Backend::Sqlite(_) => self
+                .sequence()
+                .await
+                .map_err(|error| Fault::Internal(error.to_string())),
+        }
+    }
+
+    /// Counts a mutation attempt that lost a race with another one.
+    pub(crate) fn conflicted(&self) {
+        self.inner.conflicts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Mutation attempts that lost a race since the store opened.
+    pub(crate) fn conflicts(&self) -> u64 {
+        self.inner.conflicts.load(Ordering::Relaxed)
     }
 
     /// Forgets the idempotency keys of mutations older than `age`.
@@ -246,6 +285,18 @@ impl Store {
             }
         }
     }
+}
+
+/// The latest commit's sequence, exactly: on PostgreSQL read while no
+/// commit is between drawing its number and ending.
+async fn exact_sequence(backend: &Backend) -> Result<u64, Fault> {
+    let mut conn = match backend {
+        Backend::Sqlite(db) => Conn::Sqlite(db.begin(false).await?),
+        Backend::Postgres(db) => Conn::Postgres(db.begin(Mode::Snapshot).await?),
+    };
+    let sequence = conn.sequence().await?;
+    conn.rollback().await?;
+    Ok(sequence)
 }
 
 /// Milliseconds since the Unix epoch.

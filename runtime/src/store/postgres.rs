@@ -9,27 +9,30 @@
 //! - Commit sequence: the last statements before `COMMIT` take a
 //!   transaction-scoped advisory lock and draw `nextval`, so sequence order
 //!   is commit order across every instance, without conflicts on a counter
-//!   row.
+//!   row. The same statement logs the commit's WriteSet and notifies the
+//!   other instances (postgres_feed.rs).
 //! - `_creationTime` comes from a row per table, advanced on a separate
 //!   connection outside the transaction (like a sequence): strictly
 //!   increasing across instances, and concurrent inserts into one table do
 //!   not conflict on it.
 
-use super::{Fault, Mode, Row, Scan, StoredIndex, WriteSet};
+use super::writes::Sequencer;
+use super::{postgres_feed, Fault, Mode, Row, Scan, StoredIndex, WriteSet};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use std::sync::Arc;
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, NoTls};
 
 const POOL_SIZE: usize = 16;
 /// The advisory lock that orders commits (an arbitrary constant, "sbcommit").
-const COMMIT_LOCK: i64 = 0x7362_636f_6d6d_6974;
+pub(super) const COMMIT_LOCK: i64 = 0x7362_636f_6d6d_6974;
 /// The session advisory lock that mutations which lost races queue on.
 const TURN_LOCK: i64 = 0x7362_7475_726e_6c6b;
 /// The advisory lock that serializes start-up evolution between instances.
 const EVOLVE_LOCK: i64 = 0x7362_6576_6f6c_7665;
 
-const SETUP: &str = "
+pub(super) const SETUP: &str = "
 CREATE TABLE IF NOT EXISTS _sb_meta (key text PRIMARY KEY, value bigint NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS _sb_commit_seq;
 CREATE TABLE IF NOT EXISTS _sb_tables (
@@ -55,6 +58,8 @@ CREATE TABLE IF NOT EXISTS _sb_idempotency (
 /// A PostgreSQL database.
 pub(crate) struct Postgres {
     pool: Pool,
+    /// Where the commit feed connects (postgres_feed.rs).
+    config: tokio_postgres::Config,
     /// Outside every transaction: advances `_creationTime` clocks.
     clock: Mutex<Object>,
 }
@@ -80,7 +85,7 @@ impl Postgres {
         };
         config.options(&options);
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -93,57 +98,84 @@ impl Postgres {
         let clock = pool.get().await.map_err(pool_fault)?;
         Ok(Postgres {
             pool,
+            config,
             clock: Mutex::new(clock),
         })
     }
 
     /// Creates the store's tables (under a lock: instances may start together).
     pub(crate) async fn begin_evolution(&self) -> Result<PostgresTx, Fault> {
-        let tx = self.begin(Mode::Write).await?;
-        tx.client()?
-            .query("SELECT pg_advisory_xact_lock($1)", &[&EVOLVE_LOCK])
+        // The lock is taken before BEGIN: a serializable transaction's
+        // snapshot is taken by its first statement, so one that waited
+        // inside it for another instance's evolution would not see that
+        // evolution's tables and would fail.
+        let tx = self
+            .begin_holding(SessionLock::Evolution, "BEGIN ISOLATION LEVEL SERIALIZABLE")
             .await?;
         tx.client()?.batch_execute(SETUP).await?;
+        tx.client()?.batch_execute(postgres_feed::SETUP).await?;
         Ok(tx)
     }
 
     pub(crate) async fn begin(&self, mode: Mode) -> Result<PostgresTx, Fault> {
-        let client = self.pool.get().await.map_err(pool_fault)?;
         // Mutations hold the turn lock shared, and one that lost races
         // holds it alone: it then waits for the mutations in flight, and no
         // fresh one starts before it (PostgreSQL queues a shared request
-        // behind a waiting exclusive one), so it cannot lose again. Taken
-        // before BEGIN, so that the snapshot comes after those commits; held
-        // by the session until `end` (a dropped connection is closed, which
-        // releases it).
-        let turn = match mode {
-            Mode::Read | Mode::Snapshot => None,
-            Mode::Write => Some(Turn::Shared),
-            Mode::WriteInTurn => Some(Turn::Alone),
-        };
-        let mut tx = PostgresTx {
-            client: Some(client),
-            turn: None,
-            snapshot: None,
-            abandoned: None,
-        };
-        let begin = match mode {
-            Mode::Read | Mode::Snapshot => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-            Mode::Write | Mode::WriteInTurn => "BEGIN ISOLATION LEVEL SERIALIZABLE",
-        };
+        // behind a waiting exclusive one), so it cannot lose again.
+        match mode {
+            Mode::Read | Mode::Snapshot => {
+                let client = self.pool.get().await.map_err(pool_fault)?;
+                let mut tx = PostgresTx::new(client);
+                let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+                if mode == Mode::Snapshot {
+                    tx.snapshot = Some(exact_snapshot(tx.client()?, begin).await?);
+                } else {
+                    tx.client()?.batch_execute(begin).await?;
+                }
+                Ok(tx)
+            }
+            Mode::Write => {
+                self.begin_holding(
+                    SessionLock::TurnShared,
+                    "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                )
+                .await
+            }
+            Mode::WriteInTurn => {
+                self.begin_holding(SessionLock::TurnAlone, "BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await
+            }
+        }
+    }
+
+    /// Takes `lock`, then runs `begin`: the snapshot comes after the
+    /// commits of the previous holders. The session holds the lock until
+    /// `end` (a dropped connection is closed, which releases it).
+    async fn begin_holding(&self, lock: SessionLock, begin: &str) -> Result<PostgresTx, Fault> {
+        let client = self.pool.get().await.map_err(pool_fault)?;
+        let mut tx = PostgresTx::new(client);
         // Two round trips: in one query string the lock would open the
         // transaction, too early to set its isolation level.
-        if let Some(turn) = turn {
-            let lock = format!("SELECT {}({TURN_LOCK})", turn.lock());
-            tx.client()?.batch_execute(&lock).await?;
-            tx.turn = Some(turn);
-        }
-        if mode == Mode::Snapshot {
-            tx.snapshot = Some(exact_snapshot(tx.client()?, begin).await?);
-        } else {
-            tx.client()?.batch_execute(begin).await?;
-        }
+        tx.client()?.batch_execute(&lock.lock()).await?;
+        tx.held = Some(lock);
+        tx.client()?.batch_execute(begin).await?;
         Ok(tx)
+    }
+
+    /// Starts following the commit log into `sequencer`, from the
+    /// sequence it has released.
+    pub(crate) fn follow(&self, sequencer: Arc<Sequencer>) -> postgres_feed::Feed {
+        postgres_feed::start(self.config.clone(), sequencer)
+    }
+
+    /// The latest committed sequence: the newest row of the commit log
+    /// (never pruned), or 0 without one.
+    pub(crate) async fn committed(&self) -> Result<u64, Fault> {
+        let client = self.pool.get().await.map_err(pool_fault)?;
+        let row = client
+            .query_one("SELECT coalesce(max(sequence), 0) FROM _sb_commits", &[])
+            .await?;
+        Ok(row.get::<_, i64>(0) as u64)
     }
 
     pub(crate) async fn creation_time(&self, table: &str, now: f64) -> Result<f64, Fault> {
@@ -174,33 +206,40 @@ fn pool_fault(error: deadpool_postgres::PoolError) -> Fault {
 /// connection leaves the pool and closes, which rolls it back on the server.
 pub(crate) struct PostgresTx {
     client: Option<Object>,
-    /// How it holds the turn lock (see `begin`).
-    turn: Option<Turn>,
+    /// The session lock taken before it began (see `begin`).
+    held: Option<SessionLock>,
     /// The exact commit sequence of a `Mode::Snapshot` transaction.
     snapshot: Option<u64>,
     /// The sequence number a failed commit drew.
     abandoned: Option<u64>,
 }
 
-/// The two ways a mutation holds the turn lock.
+/// The session advisory locks a transaction may hold from before its
+/// `BEGIN` until it ends.
 #[derive(Clone, Copy)]
-enum Turn {
-    Shared,
-    Alone,
+enum SessionLock {
+    /// A mutation.
+    TurnShared,
+    /// A mutation that lost races: it runs alone.
+    TurnAlone,
+    /// Start-up evolution: instances starting together take turns.
+    Evolution,
 }
 
-impl Turn {
-    fn lock(self) -> &'static str {
+impl SessionLock {
+    fn lock(self) -> String {
         match self {
-            Turn::Shared => "pg_advisory_lock_shared",
-            Turn::Alone => "pg_advisory_lock",
+            SessionLock::TurnShared => format!("SELECT pg_advisory_lock_shared({TURN_LOCK})"),
+            SessionLock::TurnAlone => format!("SELECT pg_advisory_lock({TURN_LOCK})"),
+            SessionLock::Evolution => format!("SELECT pg_advisory_lock({EVOLVE_LOCK})"),
         }
     }
 
-    fn unlock(self) -> &'static str {
+    fn unlock(self) -> String {
         match self {
-            Turn::Shared => "pg_advisory_unlock_shared",
-            Turn::Alone => "pg_advisory_unlock",
+            SessionLock::TurnShared => format!("SELECT pg_advisory_unlock_shared({TURN_LOCK})"),
+            SessionLock::TurnAlone => format!("SELECT pg_advisory_unlock({TURN_LOCK})"),
+            SessionLock::Evolution => format!("SELECT pg_advisory_unlock({EVOLVE_LOCK})"),
         }
     }
 }
@@ -214,6 +253,15 @@ impl Drop for PostgresTx {
 }
 
 impl PostgresTx {
+    fn new(client: Object) -> Self {
+        PostgresTx {
+            client: Some(client),
+            held: None,
+            snapshot: None,
+            abandoned: None,
+        }
+    }
+
     fn client(&self) -> Result<&Object, Fault> {
         self.client
             .as_ref()
@@ -231,9 +279,8 @@ impl PostgresTx {
             // If even that fails, dropping `self` discards the connection.
             self.client()?.batch_execute("ROLLBACK").await?;
         }
-        if let Some(turn) = self.turn.take() {
-            let unlock = format!("SELECT {}({TURN_LOCK})", turn.unlock());
-            self.client()?.batch_execute(&unlock).await?;
+        if let Some(lock) = self.held.take() {
+            self.client()?.batch_execute(&lock.unlock()).await?;
         }
         // Back to the pool: dropping an `Object` returns it.
         drop(self.client.take());
@@ -248,18 +295,27 @@ impl PostgresTx {
         let client = self.client()?;
         let wrote = !writes.is_empty();
         let sequence: i64 = if wrote {
+            // Held until the commit has ended: whoever draws the next
+            // sequence number commits after this one (postgres_feed.rs
+            // rests on it).
             client
                 .query("SELECT pg_advisory_xact_lock($1)", &[&COMMIT_LOCK])
                 .await?;
+            let statement = client.prepare_cached(postgres_feed::LOG_COMMIT).await?;
+            let (indexes, keys): (Vec<i64>, Vec<Vec<u8>>) = writes.keys.iter().cloned().unzip();
             client
-                .query_one("SELECT nextval('_sb_commit_seq')", &[])
+                .query_one(&statement, &[&writes.documents, &indexes, &keys])
                 .await?
                 .get(0)
         } else {
             last_sequence(client).await?
         };
         if let Err(fault) = self.end("COMMIT").await {
-            if wrote {
+            // The connection went back to the pool only when the server
+            // answered: it refused the COMMIT, so the sequence number is a
+            // gap for good. A connection lost during COMMIT leaves unknown
+            // whether it committed; the commit log tells (postgres_feed.rs).
+            if wrote && self.client.is_none() {
                 self.abandoned = Some(sequence as u64);
             }
             return Err(fault);
@@ -569,17 +625,20 @@ fn scan_sql(desc: bool) -> &'static str {
 
 impl From<tokio_postgres::Error> for Fault {
     fn from(error: tokio_postgres::Error) -> Self {
+        // A server error's `Display` is only "db error"; the message is in
+        // the `DbError`.
+        let message = match error.as_db_error() {
+            Some(db) => format!("PostgreSQL: {}: {}", db.code().code(), db.message()),
+            None => format!("PostgreSQL: {error}"),
+        };
         match error.code() {
             Some(code)
                 if *code == SqlState::T_R_SERIALIZATION_FAILURE
                     || *code == SqlState::T_R_DEADLOCK_DETECTED =>
             {
-                Fault::Conflict(error.to_string())
+                Fault::Conflict(message)
             }
-            _ => Fault::Internal(match error.as_db_error() {
-                Some(db) => format!("PostgreSQL: {}: {}", db.code().code(), db.message()),
-                None => format!("PostgreSQL: {error}"),
-            }),
+            _ => Fault::Internal(message),
         }
     }
 }

@@ -4,6 +4,7 @@ mod app;
 mod args;
 mod cors;
 mod generated;
+mod health;
 mod http;
 mod identity;
 mod responses;

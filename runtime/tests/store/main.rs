@@ -5,6 +5,7 @@
 mod concurrency;
 mod durability;
 mod evolution;
+mod instances;
 mod model;
 mod ops;
 mod order;

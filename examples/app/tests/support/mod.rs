@@ -5,6 +5,8 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod client;
+pub mod instances;
+pub mod live_socket;
 pub mod postgres;
 pub mod probe;
 pub mod server;

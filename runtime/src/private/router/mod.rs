@@ -7,6 +7,7 @@ mod call;
 mod fingerprint;
 pub(crate) mod finite;
 mod functions;
+mod health;
 mod json_path;
 mod panic;
 pub(crate) mod run;
@@ -204,8 +205,8 @@ where
             .filter(|(_, entry)| !entry.internal)
             .map(|(key, _)| *key)
             .collect();
+        let mut router = health::route(Router::new(), self.store.clone());
         let functions = Arc::new(Functions::new(self.store, self.auth, self.entries));
-        let mut router = Router::new();
         // Started by the first connection: `finish` may run outside a
         // tokio runtime, the engine's tasks cannot.
         let engine = Arc::new(std::sync::OnceLock::new());

@@ -81,9 +81,10 @@ where
             Attempt::Done(result) => return result,
             // Waiting for the turn lock is backoff enough.
             Attempt::Conflict if attempt < IN_TURN_AFTER => {
+                store.conflicted();
                 tokio::time::sleep(backoff(attempt)).await;
             }
-            Attempt::Conflict => {}
+            Attempt::Conflict => store.conflicted(),
         }
     }
     Err(ApiError::conflict(format!(
@@ -187,6 +188,11 @@ mod tests {
         .unwrap_err();
         assert_eq!((error.code(), error.status()), ("conflict", 409));
         assert_eq!(attempts, MAX_ATTEMPTS);
+        assert_eq!(
+            store.conflicts(),
+            u64::from(MAX_ATTEMPTS),
+            "every attempt counted"
+        );
         assert_eq!(store.sequence().await.unwrap(), 0, "nothing committed");
     }
 }
