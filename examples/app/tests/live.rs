@@ -78,6 +78,7 @@ impl Live {
             version: json!({"querySet": 0, "identity": 0, "ts": 0}),
             next_request: 1,
             results: Default::default(),
+            skipped: Default::default(),
         };
         socket
             .send(json!({"type": "Connect", "sessionId": "test", "schema": "x"}))
@@ -108,6 +109,9 @@ struct Socket {
     next_request: u32,
     /// Every query's latest result, as the Transitions so far left it.
     results: std::collections::HashMap<u64, Value>,
+    /// Transitions that arrived while waiting for a Response (the engine may
+    /// send a mutation's update before its answer), not yet returned.
+    skipped: std::collections::VecDeque<Value>,
 }
 
 impl Socket {
@@ -189,6 +193,9 @@ impl Socket {
 
     /// The next Transition (Responses before it are skipped).
     async fn transition(&mut self) -> Value {
+        if let Some(skipped) = self.skipped.pop_front() {
+            return skipped;
+        }
         loop {
             let message = self.next().await;
             if message["type"] == "Transition" {
@@ -221,6 +228,9 @@ impl Socket {
     /// Reads Transitions until the version reaches `ts`; their modifications.
     async fn reach(&mut self, ts: u64) -> Vec<Value> {
         let mut modifications = Vec::new();
+        for transition in std::mem::take(&mut self.skipped) {
+            modifications.extend(transition["modifications"].as_array().unwrap().clone());
+        }
         while self.version["ts"].as_u64().unwrap() < ts {
             let transition = self.transition().await;
             modifications.extend(transition["modifications"].as_array().unwrap().clone());
@@ -234,6 +244,9 @@ impl Socket {
             if message["type"] == "Response" && message["requestId"] == id {
                 return message;
             }
+            if message["type"] == "Transition" {
+                self.skipped.push_back(message);
+            }
         }
     }
 
@@ -243,6 +256,13 @@ impl Socket {
         let response = self.mutation(path, args).await;
         assert!(response["error"].is_null(), "{response}");
         let ts = response["ts"].as_u64().expect("a mutation's ts");
+        for transition in std::mem::take(&mut self.skipped) {
+            assert_eq!(
+                transition["modifications"],
+                json!([]),
+                "a writer without subscriptions"
+            );
+        }
         while self.version["ts"].as_u64().unwrap() < ts {
             let transition = self.transition().await;
             assert_eq!(

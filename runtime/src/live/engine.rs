@@ -94,7 +94,7 @@ impl Engine {
                 };
                 match received {
                     Ok(commit) => engine.apply(commit),
-                    Err(RecvError::Lagged(_)) => engine.everything_changed(),
+                    Err(RecvError::Lagged(_)) => engine.everything_changed(engine.store.released()),
                     Err(RecvError::Closed) => return,
                 }
             }
@@ -129,6 +129,10 @@ impl Engine {
         if commit.sequence <= state.processed {
             return;
         }
+        if commit.writes.unknown {
+            drop(state);
+            return self.everything_changed(commit.sequence);
+        }
         let affected = state.index.affected(&commit.writes, commit.sequence);
         let mut woken = Vec::new();
         for (connection, query) in affected {
@@ -149,10 +153,9 @@ impl Engine {
         }
     }
 
-    /// A follower that lagged missed commits: every subscription may have
-    /// changed.
-    fn everything_changed(&self) {
-        let released = self.store.released();
+    /// Commits up to `released` are unknown (the receiver lagged, or their
+    /// log rows were pruned): every subscription may have changed.
+    fn everything_changed(&self, released: u64) {
         let mut state = lock(&self.state);
         let all: Vec<SubKey> = state.index.all().collect();
         for (connection, query) in all {

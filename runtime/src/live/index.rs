@@ -139,6 +139,7 @@ mod tests {
                 .iter()
                 .map(|(index, key)| (*index, key.to_vec()))
                 .collect(),
+            unknown: false,
         }
     }
 

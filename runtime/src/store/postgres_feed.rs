@@ -241,6 +241,7 @@ impl Reader<'_> {
                 writes: WriteSet {
                     documents: row.get(2),
                     keys: indexes.into_iter().zip(keys).collect(),
+                    unknown: false,
                 },
             });
         }
@@ -363,17 +364,13 @@ fn publish(sequencer: &Sequencer, step: Step) {
 }
 
 /// Releases commits whose writes are unknown (pruned before this follower
-/// read them).
-// The live engine re-runs every subscription only when its receiver of
-// commits lags; it has no way yet to be told so for commits it received
-// (docs/scale-out.md, "Falling too far behind"). Until it has, the pruned
-// commits are released as if they wrote nothing, which leaves the
-// subscriptions they changed stale until their next change.
+/// read them): the live engine then re-runs every subscription.
 fn missed(sequencer: &Sequencer, from: u64, to: u64) {
+    let unknown = Arc::new(WriteSet::unknown());
     for sequence in from..=to {
         sequencer.publish(Commit {
             sequence,
-            writes: Arc::default(),
+            writes: unknown.clone(),
         });
     }
 }
@@ -527,12 +524,20 @@ mod tests {
         assert_eq!(sequencer.released(), 5);
         let mut released = Vec::new();
         while let Ok(commit) = commits.try_recv() {
-            released.push((commit.sequence, commit.writes.documents.clone()));
+            released.push((
+                commit.sequence,
+                commit.writes.documents.clone(),
+                commit.writes.unknown,
+            ));
         }
-        // 1..=3 were pruned (released with unknown writes); 4 and 5 read.
+        // 1..=3 were pruned: released with unknown writes, so that the live
+        // engine re-runs everything; 4 and 5 read from the log.
         assert_eq!(released.len(), 5);
-        assert_eq!(released[3], (4, vec!["d4".to_owned()]));
-        assert_eq!(released[4], (5, vec!["d5".to_owned()]));
+        for (sequence, documents, unknown) in &released[..3] {
+            assert!(documents.is_empty() && *unknown, "commit {sequence}");
+        }
+        assert_eq!(released[3], (4, vec!["d4".to_owned()], false));
+        assert_eq!(released[4], (5, vec!["d5".to_owned()], false));
     }
 
     #[tokio::test]

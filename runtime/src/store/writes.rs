@@ -17,12 +17,24 @@ pub(crate) struct WriteSet {
     pub(crate) documents: Vec<String>,
     /// (index id, entry key) of the entries touched.
     pub(crate) keys: Vec<(i64, Vec<u8>)>,
+    /// What the commit wrote is not known (its log row was pruned before
+    /// this instance read it): every subscription may have changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) unknown: bool,
 }
 
 impl WriteSet {
     /// Whether the commit wrote nothing (it then takes no sequence number).
     pub(crate) fn is_empty(&self) -> bool {
-        self.documents.is_empty() && self.keys.is_empty()
+        !self.unknown && self.documents.is_empty() && self.keys.is_empty()
+    }
+
+    /// The writes of a commit that are no longer known.
+    pub(crate) fn unknown() -> Self {
+        WriteSet {
+            unknown: true,
+            ..WriteSet::default()
+        }
     }
 
     pub(crate) fn document(&mut self, id: &str) {
