@@ -15,7 +15,7 @@ import { closeClients, eventually, liveClient, record, type Updates } from "./su
 import { api, SchemaBridgeClient, type UserDoc } from "./ts/index.js";
 
 /** addKarma(1) calls in all. */
-const CALLS = 200;
+const CALLS = 300;
 const CLIENTS = 3;
 /** Calls each client keeps in flight at once. */
 const CONCURRENCY = 8;
@@ -56,22 +56,47 @@ async function survive(app: App): Promise<void> {
   );
   for (const updates of watched) await updates.until((u) => u.values.length === 1, "the first result");
 
-  // Workers that each send addKarma(1) after addKarma(1) until CALLS were issued.
+  // Workers that each send addKarma(1) after addKarma(1) until CALLS were
+  // issued, but never beyond `allowed`: each phase before a kill lets
+  // KILL_EVERY calls resolve with every worker still busy, so that the kill
+  // finds calls in flight however fast the machine is.
   let issued = 0;
+  let allowed = 0;
   const totals: bigint[] = [];
+  const blocked: (() => void)[] = [];
+  const allow = (count: number): void => {
+    allowed = Math.min(CALLS, count);
+    for (const wake of blocked.splice(0)) wake();
+  };
+  // Signalled by the worker whose call reached it, not polled: between two
+  // polls the calls of a phase could all resolve.
+  const killPoints = new Map<number, () => void>();
+  const resolvedCalls = (count: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (totals.length >= count) resolve();
+      else killPoints.set(count, resolve);
+    });
   const worker = async (client: SchemaBridgeClient): Promise<void> => {
     while (issued < CALLS) {
+      if (issued >= allowed) {
+        await new Promise<void>((wake) => blocked.push(wake));
+        continue;
+      }
       issued++;
       totals.push(await client.mutation(api.users.addKarma, { userId: id, amount: 1n }));
+      killPoints.get(totals.length)?.();
     }
   };
   const work = Promise.all(clients.flatMap((client) => Array.from({ length: CONCURRENCY }, () => worker(client))));
 
   const outages: string[] = [];
   for (let kill = 1; kill <= KILLS; kill++) {
-    await eventually(() => totals.length >= kill * KILL_EVERY, `${kill * KILL_EVERY} resolved calls`, 60_000);
+    const killAt = totals.length + KILL_EVERY;
+    allow(issued + KILL_EVERY + CLIENTS * CONCURRENCY);
+    await resolvedCalls(killAt);
     outages.push(await outage(app, clients, () => totals.length));
   }
+  allow(CALLS);
   await work;
   const finalKarma = BigInt(CALLS);
   const stored = await new SchemaBridgeClient(app.url).query(api.users.getProfile, { userId: id });
