@@ -14,97 +14,28 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::json;
+use support::typescript::{scratch, Compile};
 use support::Server;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A scratch folder inside the repository's target dir, so that Node finds
-/// the repository's node_modules from it.
-fn scratch(name: &str) -> PathBuf {
-    let dir = repo_root()
-        .join("target/example-app-bindings")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Generates the bindings into `dir/ts`, copies the tests next to them and
-/// compiles everything into `dir/js`.
+/// Generates the bindings (with React and Solid) into `dir/ts`, copies the
+/// tests next to them and compiles everything into `dir/js`.
 fn compile(dir: &Path) -> PathBuf {
-    let tsc = repo_root().join("node_modules/typescript/bin/tsc");
-    assert!(
-        tsc.is_file()
-            && repo_root()
-                .join("node_modules/@testing-library/react")
-                .is_dir(),
-        "{} or @testing-library/react is missing: run `npm ci` in the repository root",
-        tsc.display()
-    );
-    let name = "schema.example.yaml";
-    let text = std::fs::read_to_string(repo_root().join(name)).unwrap();
-    let schema = schemabridge::load_str(name, &text).expect("the example schema loads");
-    let targets = schemabridge::output::Targets {
-        ts_out: Some(dir.join("ts")),
-        frameworks: schemabridge::emit::ts::Frameworks {
-            react: true,
-            solid: true,
-        },
-        ..Default::default()
-    };
-    schemabridge::output::write(&schemabridge::output::plan(&schema, &targets)).unwrap();
-    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bindings");
-    let files = ["react.test.ts", "solid.test.ts"];
-    for file in files {
-        std::fs::copy(tests.join(file), dir.join(file)).unwrap();
+    Compile {
+        files: vec![
+            "examples/app/tests/bindings/react.test.ts".into(),
+            "examples/app/tests/bindings/solid.test.ts".into(),
+        ],
+        helpers: vec!["tests/ts/bindings/dom.ts".into()],
+        frameworks: true,
+        dom: true,
+        packages: &["@testing-library/react", "@solidjs/testing-library", "ws"],
     }
-    std::fs::copy(
-        repo_root().join("tests/ts/bindings/dom.ts"),
-        dir.join("dom.ts"),
-    )
-    .unwrap();
-    std::fs::write(dir.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
-    let config = json!({
-        "extends": repo_root().join("tsconfig.json"),
-        "compilerOptions": {
-            "noEmit": false,
-            "rootDir": ".",
-            "lib": ["ES2022", "DOM"],
-            "types": ["node"],
-            "typeRoots": [repo_root().join("node_modules/@types")],
-            // solid-js's and jsdom's declarations are not ours to check.
-            "skipLibCheck": true,
-        },
-        "include": [],
-        "files": files,
-    });
-    std::fs::write(dir.join("tsconfig.json"), config.to_string()).unwrap();
-    let out = dir.join("js");
-    let compiled = Command::new("node")
-        .arg(&tsc)
-        .arg("-p")
-        .arg(dir.join("tsconfig.json"))
-        .arg("--outDir")
-        .arg(&out)
-        .args(["--pretty", "false"])
-        .output()
-        .expect("node runs tsc");
-    assert!(
-        compiled.status.success(),
-        "tsc:\n{}{}",
-        String::from_utf8_lossy(&compiled.stdout),
-        String::from_utf8_lossy(&compiled.stderr)
-    );
-    std::fs::write(out.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
-    out
+    .run(dir)
 }
 
 /// Runs the compiled `file` with `node FLAGS --test` against a fresh app.
 fn run(name: &str, file: &str, flags: &[&str]) {
-    let dir = scratch(name);
+    let dir = scratch("bindings", name);
     let out = compile(&dir);
     let db = support::temp_dir();
     let server = Server::app(db.path().join("app.db").to_str().unwrap());

@@ -8,7 +8,6 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::rand::SystemRandom;
@@ -20,22 +19,6 @@ use support::Server;
 
 const ISSUER: &str = "https://clerk.journal.test";
 const AUDIENCE: &str = "journal";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A scratch folder of this test (process and call) under the workspace
-/// target dir: the tests run in parallel, each app with its own JWKS.
-fn scratch(name: &str) -> PathBuf {
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, Ordering::Relaxed);
-    let dir = repo_root()
-        .join("target/example-app-identity")
-        .join(format!("{name}-{}-{call}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// An ES256 key pair: signs tokens; its public JWK goes in the app's JWKS.
 struct Signer {
@@ -148,7 +131,7 @@ impl App {
 
 fn started() -> (Signer, App) {
     let signer = Signer::new();
-    let jwks = scratch("jwks").join("jwks.json");
+    let jwks = scratch("identity", "jwks").join("jwks.json");
     std::fs::write(&jwks, signer.jwks().to_string()).unwrap();
     let app = App::start(&jwks);
     (signer, app)
@@ -207,58 +190,12 @@ fn a_bad_token_is_refused_even_on_functions_open_to_anyone() {
 
 #[test]
 fn the_typescript_client_signs_in_refreshes_and_signs_out() {
-    let tsc = repo_root().join("node_modules/typescript/bin/tsc");
-    assert!(
-        tsc.is_file(),
-        "{} is missing: run `npm ci` in the repository root",
-        tsc.display()
-    );
-    let dir = scratch("ts");
-    let name = "schema.example.yaml";
-    let text = std::fs::read_to_string(repo_root().join(name)).unwrap();
-    let schema = schemabridge::load_str(name, &text).expect("the example schema loads");
-    let targets = schemabridge::output::Targets {
-        rust_out: None,
-        ts_out: Some(dir.join("ts")),
-        ..Default::default()
-    };
-    schemabridge::output::write(&schemabridge::output::plan(&schema, &targets)).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/identity/client.ts"),
-        dir.join("client.ts"),
-    )
-    .unwrap();
-    std::fs::write(dir.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
-    let config = json!({
-        "extends": repo_root().join("tsconfig.json"),
-        "compilerOptions": {
-            "noEmit": false,
-            "rootDir": ".",
-            "lib": ["ES2022"],
-            "types": ["node"],
-            "typeRoots": [repo_root().join("node_modules/@types")],
-        },
-        "include": [],
-        "files": ["client.ts"],
-    });
-    std::fs::write(dir.join("tsconfig.json"), config.to_string()).unwrap();
-    let out = dir.join("js");
-    let compiled = Command::new("node")
-        .arg(&tsc)
-        .arg("-p")
-        .arg(dir.join("tsconfig.json"))
-        .arg("--outDir")
-        .arg(&out)
-        .args(["--pretty", "false"])
-        .output()
-        .expect("node runs tsc");
-    assert!(
-        compiled.status.success(),
-        "tsc:\n{}{}",
-        String::from_utf8_lossy(&compiled.stdout),
-        String::from_utf8_lossy(&compiled.stderr)
-    );
-    std::fs::write(out.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
+    let dir = scratch("identity", "ts");
+    let out = Compile {
+        files: vec!["examples/app/tests/identity/client.ts".into()],
+        ..Compile::default()
+    }
+    .run(&dir);
 
     let (signer, app) = started();
     let tokens = json!({

@@ -11,93 +11,32 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::json;
+use support::typescript::{repo_root, scratch, Compile};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A scratch folder of this test (process and call) under the workspace
-/// target dir, inside the repository so that Node finds its node_modules.
-fn scratch(name: &str) -> PathBuf {
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, Ordering::Relaxed);
-    let dir = repo_root()
-        .join("target/example-app-ts-live")
-        .join(format!("{name}-{}-{call}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Generates the bindings into `dir/ts`, copies tests/ts/*.ts next to them
-/// and compiles everything into `dir/js`.
+/// Generates the bindings into `dir/ts`, copies examples/app/tests/ts/*.ts
+/// next to them and compiles everything into `dir/js`.
 fn compile(dir: &Path) -> PathBuf {
-    let tsc = repo_root().join("node_modules/typescript/bin/tsc");
-    assert!(
-        tsc.is_file() && repo_root().join("node_modules/ws").is_dir(),
-        "{} or ws is missing: run `npm ci` in the repository root",
-        tsc.display()
-    );
-    let name = "schema.example.yaml";
-    let text = std::fs::read_to_string(repo_root().join(name)).unwrap();
-    let schema = schemabridge::load_str(name, &text).expect("the example schema loads");
-    let targets = schemabridge::output::Targets {
-        rust_out: None,
-        ts_out: Some(dir.join("ts")),
-        ..Default::default()
-    };
-    schemabridge::output::write(&schemabridge::output::plan(&schema, &targets)).unwrap();
-    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ts");
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(&sources).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|ext| ext == "ts") {
-            let file = path.file_name().unwrap().to_owned();
-            std::fs::copy(&path, dir.join(&file)).unwrap();
-            files.push(file.to_string_lossy().into_owned());
-        }
+    let sources = Path::new("examples/app/tests/ts");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join(sources))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "ts"))
+        .map(|path| sources.join(path.file_name().unwrap()))
+        .collect();
+    files.sort();
+    Compile {
+        files,
+        packages: &["ws"],
+        ..Compile::default()
     }
-    std::fs::write(dir.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
-    let config = json!({
-        "extends": repo_root().join("tsconfig.json"),
-        "compilerOptions": {
-            "noEmit": false,
-            "rootDir": ".",
-            "lib": ["ES2022"],
-            "types": ["node"],
-            "typeRoots": [repo_root().join("node_modules/@types")],
-        },
-        "include": [],
-        "files": files,
-    });
-    std::fs::write(dir.join("tsconfig.json"), config.to_string()).unwrap();
-    let out = dir.join("js");
-    let compiled = Command::new("node")
-        .arg(&tsc)
-        .arg("-p")
-        .arg(dir.join("tsconfig.json"))
-        .arg("--outDir")
-        .arg(&out)
-        .args(["--pretty", "false"])
-        .output()
-        .expect("node runs tsc");
-    assert!(
-        compiled.status.success(),
-        "tsc:\n{}{}",
-        String::from_utf8_lossy(&compiled.stdout),
-        String::from_utf8_lossy(&compiled.stderr)
-    );
-    std::fs::write(out.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
-    out
+    .run(dir)
 }
 
 /// Compiles the tests and runs `file` (a compiled test of tests/ts/) with
 /// `node --test`; returns what it printed, or panics with it.
 fn run_node_test(name: &str, file: &str) -> String {
-    let dir = scratch(name);
+    let dir = scratch("ts-live", name);
     let out = compile(&dir);
     let run = Command::new("node")
         .arg("--test")
