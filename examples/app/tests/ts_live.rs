@@ -5,7 +5,9 @@
 //! `node --test`; the Node tests start the app binary themselves (they
 //! kill and restart it in the fault test), from EXAMPLE_APP.
 //!
-//! Needs Node.js 20+ on PATH and `npm ci` in the repository root (tsc, ws).
+//! Needs Node.js 20+ on PATH and `npm ci` in the repository root (tsc, ws),
+//! and for the instances test SCHEMABRIDGE_TEST_POSTGRES_URL (see
+//! scripts/pg-test-cluster.sh).
 
 mod support;
 
@@ -36,11 +38,17 @@ fn compile(dir: &Path) -> PathBuf {
 /// Compiles the tests and runs `file` (a compiled test of tests/ts/) with
 /// `node --test`; returns what it printed, or panics with it.
 fn run_node_test(name: &str, file: &str) -> String {
+    run_node_test_with(name, file, &[])
+}
+
+/// [`run_node_test`] with more environment variables.
+fn run_node_test_with(name: &str, file: &str, vars: &[(&str, String)]) -> String {
     let dir = scratch("ts-live", name);
     let out = compile(&dir);
     let run = Command::new("node")
         .arg("--test")
         .arg(out.join(file))
+        .envs(vars.iter().map(|(name, value)| (*name, value)))
         .env("EXAMPLE_APP", support::app_binary())
         .env("SCRATCH_DIR", &dir)
         .output()
@@ -72,4 +80,21 @@ fn typescript_clients_survive_a_server_kill_and_restart() {
     for line in printed.lines().filter(|line| line.contains("fault:")) {
         eprintln!("{line}");
     }
+}
+
+/// SPEC §9 with the TypeScript client: three instances on one PostgreSQL
+/// database; a client on one sees what the others commit, in order, and a
+/// writer's mutation resolves after its own instance shows it.
+#[test]
+fn typescript_clients_on_different_instances_follow_each_other() {
+    let instances = support::instances::Instances::start("ts_instances", 3);
+    let urls: Vec<String> = (0..instances.len())
+        .map(|n| format!("http://{}", instances.server(n).address()))
+        .collect();
+    let printed = run_node_test_with(
+        "instances",
+        "instances.test.js",
+        &[("SCHEMABRIDGE_URLS", urls.join(","))],
+    );
+    assert!(printed.contains("# fail 0"), "{printed}");
 }
