@@ -8,62 +8,12 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
+use std::time::Duration;
+use support::signer::{start_app_trusting, Signer};
 use support::typescript::{scratch, Compile};
 use support::Server;
-
-const ISSUER: &str = "https://clerk.journal.test";
-const AUDIENCE: &str = "journal";
-
-/// An ES256 key pair: signs tokens; its public JWK goes in the app's JWKS.
-struct Signer {
-    key: EncodingKey,
-}
-
-impl Signer {
-    fn new() -> Signer {
-        let pkcs8 =
-            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-                .expect("P-256 key generation");
-        Signer {
-            key: EncodingKey::from_ec_der(pkcs8.as_ref()),
-        }
-    }
-
-    fn jwks(&self) -> Value {
-        let mut jwk = Jwk::from_encoding_key(&self.key, Algorithm::ES256).unwrap();
-        jwk.common.key_id = Some("test-key".into());
-        json!({ "keys": [jwk] })
-    }
-
-    /// A token for `subject`, expiring `expires_in` seconds from now.
-    fn token(&self, subject: &str, expires_in: i64) -> String {
-        let now = i64::try_from(
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_secs(),
-        )
-        .unwrap();
-        let claims = json!({
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "sub": subject,
-            "email": format!("{subject}@example.com"),
-            "iat": now,
-            "exp": now + expires_in,
-        });
-        let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some("test-key".into());
-        jsonwebtoken::encode(&header, &claims, &self.key).unwrap()
-    }
-}
 
 /// The running app, signed in through `jwks`; killed when dropped.
 struct App {
@@ -75,19 +25,7 @@ struct App {
 
 impl App {
     fn start(jwks: &Path) -> App {
-        let jwks = jwks.to_str().expect("a UTF-8 path");
-        let args = [
-            "--db",
-            "sqlite::memory:",
-            "--auth-issuer",
-            ISSUER,
-            "--auth-audience",
-            AUDIENCE,
-            "--auth-jwks",
-            jwks,
-        ];
-        let server = Server::start(&support::app_binary(), &args)
-            .unwrap_or_else(|failure| panic!("the example app did not start: {failure}"));
+        let server = start_app_trusting(jwks);
         let base = format!("http://{}", server.address());
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)

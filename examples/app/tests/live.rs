@@ -31,6 +31,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use support::postgres::FreshDatabase;
+use support::signer::{Signer, AUDIENCE, ISSUER};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -816,48 +817,4 @@ async fn bad_token(url: String) {
         json!([{"type": "QueryUpdated", "queryId": 2, "value": transition["modifications"][0]["value"]}]),
     );
     live.settle_at(runs + 2).await;
-}
-
-const ISSUER: &str = "https://clerk.journal.test";
-const AUDIENCE: &str = "journal";
-
-/// An ES256 key pair: signs tokens; its public JWK goes in the app's JWKS
-/// (as in tests/identity.rs).
-struct Signer {
-    key: jsonwebtoken::EncodingKey,
-}
-
-impl Signer {
-    fn new() -> Signer {
-        use aws_lc_rs::rand::SystemRandom;
-        use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
-        let pkcs8 =
-            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-                .expect("P-256 key generation");
-        Signer {
-            key: jsonwebtoken::EncodingKey::from_ec_der(pkcs8.as_ref()),
-        }
-    }
-
-    fn jwks(&self) -> Value {
-        let mut jwk =
-            jsonwebtoken::jwk::Jwk::from_encoding_key(&self.key, jsonwebtoken::Algorithm::ES256)
-                .unwrap();
-        jwk.common.key_id = Some("test-key".into());
-        json!({ "keys": [jwk] })
-    }
-
-    fn token(&self, subject: &str, expires_in: i64) -> String {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        let claims = json!({
-            "iss": ISSUER, "aud": AUDIENCE, "sub": subject,
-            "iat": now, "exp": now + expires_in,
-        });
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
-        header.kid = Some("test-key".into());
-        jsonwebtoken::encode(&header, &claims, &self.key).unwrap()
-    }
 }

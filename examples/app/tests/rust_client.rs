@@ -10,14 +10,9 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use schemabridge_runtime::{ApiError, FunctionRef, Id, QueryKind};
-use serde_json::json;
+use support::signer::Signer;
 use support::Server;
 
 mod schema {
@@ -345,51 +340,11 @@ async fn failures_of_the_transport_and_of_the_answer_are_errors_not_panics() {
     );
 }
 
-const ISSUER: &str = "https://clerk.journal.test";
-const AUDIENCE: &str = "journal";
-
-/// An ES256 key pair whose public half the app trusts.
-fn signer() -> (EncodingKey, serde_json::Value) {
-    let pkcs8 =
-        EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-            .expect("P-256 key generation");
-    let key = EncodingKey::from_ec_der(pkcs8.as_ref());
-    let mut jwk = Jwk::from_encoding_key(&key, Algorithm::ES256).unwrap();
-    jwk.common.key_id = Some("test-key".into());
-    (key, json!({ "keys": [jwk] }))
-}
-
-fn token(key: &EncodingKey, subject: &str, expires_in: u64) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let claims = json!({
-        "iss": ISSUER, "aud": AUDIENCE, "sub": subject,
-        "iat": now, "exp": now + expires_in,
-    });
-    let mut header = Header::new(Algorithm::ES256);
-    header.kid = Some("test-key".into());
-    jsonwebtoken::encode(&header, &claims, key).unwrap()
-}
-
 #[tokio::test]
 async fn set_auth_signs_calls_in_and_refreshes_a_refused_token() {
-    let (key, jwks) = signer();
+    let signer = Signer::new();
     let dir = support::temp_dir();
-    let jwks_path = dir.path().join("jwks.json");
-    std::fs::write(&jwks_path, jwks.to_string()).unwrap();
-    let args = [
-        "--db",
-        "sqlite::memory:",
-        "--auth-issuer",
-        ISSUER,
-        "--auth-audience",
-        AUDIENCE,
-        "--auth-jwks",
-        jwks_path.to_str().unwrap(),
-    ];
-    let server = Server::start(&support::app_binary(), &args).unwrap();
+    let server = signer.start_app(dir.path());
     let client = SchemaBridgeClient::new(&format!("http://{}", server.address()));
 
     let error = client.users().me().await.unwrap_err();
@@ -398,15 +353,15 @@ async fn set_auth_signs_calls_in_and_refreshes_a_refused_token() {
     // The first token is refused (it expired long ago); after the 401 the
     // client asks for a fresh one, once, and the call succeeds.
     let fetches = Arc::new(AtomicUsize::new(0));
-    let (count, key) = (fetches.clone(), Arc::new(key));
+    let (count, signer) = (fetches.clone(), Arc::new(signer));
     client.set_auth(move |options| {
         let n = count.fetch_add(1, Ordering::SeqCst);
         let token = if n == 0 {
             assert!(!options.force_refresh);
-            expired(&key)
+            signer.token("user_alice", -3600)
         } else {
             assert!(options.force_refresh);
-            token(&key, "user_alice", 3600)
+            signer.token("user_alice", 3600)
         };
         async move { Some(token) }
     });
@@ -425,21 +380,6 @@ async fn set_auth_signs_calls_in_and_refreshes_a_refused_token() {
     client.clear_auth();
     let error = client.users().me().await.unwrap_err();
     assert_error(&error, "unauthenticated", 401, None);
-}
-
-/// A well-signed token whose `exp` is an hour ago.
-fn expired(key: &EncodingKey) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let claims = json!({
-        "iss": ISSUER, "aud": AUDIENCE, "sub": "user_alice",
-        "iat": now - 7200, "exp": now - 3600,
-    });
-    let mut header = Header::new(Algorithm::ES256);
-    header.kid = Some("test-key".into());
-    jsonwebtoken::encode(&header, &claims, key).unwrap()
 }
 
 // ------------------------------------------------------------ subscriptions
@@ -586,21 +526,9 @@ async fn after_a_server_restart_the_client_reconnects_and_a_waiting_mutation_app
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn set_auth_re_authenticates_a_live_socket_without_dropping_its_subscriptions() {
-    let (key, jwks) = signer();
+    let signer = Signer::new();
     let dir = support::temp_dir();
-    let jwks_path = dir.path().join("jwks.json");
-    std::fs::write(&jwks_path, jwks.to_string()).unwrap();
-    let args = [
-        "--db",
-        "sqlite::memory:",
-        "--auth-issuer",
-        ISSUER,
-        "--auth-audience",
-        AUDIENCE,
-        "--auth-jwks",
-        jwks_path.to_str().unwrap(),
-    ];
-    let server = Server::start(&support::app_binary(), &args).unwrap();
+    let server = signer.start_app(dir.path());
     let client = SchemaBridgeClient::new(&format!("http://{}", server.address()));
 
     // Anonymous: the signed-in query fails in its stream.
@@ -611,10 +539,10 @@ async fn set_auth_re_authenticates_a_live_socket_without_dropping_its_subscripti
     assert_eq!(error.code(), "unauthenticated", "{error:?}");
 
     // Signed in on the same socket: the query runs again for alice.
-    let key = Arc::new(key);
-    let signing = key.clone();
+    let signer = Arc::new(signer);
+    let signing = signer.clone();
     client.set_auth(move |_| {
-        let token = token(&signing, "user_alice", 3600);
+        let token = signing.token("user_alice", 3600);
         async move { Some(token) }
     });
     assert_eq!(

@@ -10,6 +10,7 @@ pub mod live_socket;
 pub mod postgres;
 pub mod probe;
 pub mod server;
+pub mod signer;
 pub mod typescript;
 
 pub use client::{int64, int64_of, Client, Failure};
